@@ -1,0 +1,115 @@
+"""The page tree: one lxml parse per page, pruning by rule, and the canonical URL.
+
+Every later stage works on this one tree; nothing re-parses the whole page.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+from .result import Removed
+from .rules import Selector
+
+logger = logging.getLogger(__name__)
+
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+#: Tags that never carry article text; dropping them first makes every later XPath cheaper.
+_NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed")
+
+
+class NotHTML(ValueError):
+    """The input does not parse to an HTML document with any content."""
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    """Parse a page once; raises NotHTML when nothing usable comes out."""
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if not text.strip():
+        raise NotHTML("the input is empty")
+    try:
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        raise NotHTML(f"not parseable as HTML: {exc}") from exc
+    if tree is None or len(tree) == 0:
+        raise NotHTML("the HTML has no elements")
+    return tree
+
+
+def page_url(tree: lxml.html.HtmlElement, base: str | None = None) -> str | None:
+    """The page's own URL from `<link rel=canonical>` or `og:url`, made absolute against `base`."""
+    for xpath in (
+        "//link[translate(@rel,'CANOICL','canoicl')='canonical']/@href",
+        "//meta[@property='og:url' or @name='og:url']/@content",
+    ):
+        for value in tree.xpath(xpath):
+            value = value.strip()
+            if value and not value.startswith(("javascript:", "#")):
+                absolute = urljoin(base, value) if base else value
+                if absolute.startswith(("http://", "https://")):
+                    return absolute
+    return None
+
+
+def block_text(element: etree._Element) -> str:
+    return " ".join(element.text_content().split()) if hasattr(element, "text_content") else ""
+
+
+def remove_element(element: etree._Element) -> None:
+    """Remove an element but keep its tail text, which belongs to the parent's flow."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def strip_non_text(tree: etree._Element) -> None:
+    """Drop elements that never hold article text (scripts, styles, embeds)."""
+    etree.strip_elements(tree, *_NEVER_TEXT, with_tail=False)
+
+
+def prune(tree: etree._Element, selectors: Iterable[Selector], removed: list[Removed]) -> None:
+    """Remove every element matched by a selector, recording what went and why."""
+    for selector in selectors:
+        try:
+            matches = selector.xpath(tree)
+        except etree.XPathError as exc:  # a selector valid at load time can still fail on odd trees
+            logger.warning("selector %s failed: %s", selector.name, exc)
+            continue
+        for element in matches:
+            if not isinstance(element, etree._Element) or element.getparent() is None:
+                continue
+            if element.tag in ("html", "body"):
+                continue
+            text = block_text(element)
+            if text:
+                removed.append(Removed.of(selector.name, text))
+            remove_element(element)
+
+
+def select_body(tree: etree._Element, selectors: Iterable[Selector]) -> etree._Element | None:
+    """The first article container any selector finds with real text in it, or None."""
+    for selector in selectors:
+        for element in selector.xpath(tree):
+            if isinstance(element, etree._Element) and len(block_text(element)) >= 80:
+                return element
+    return None

@@ -1,0 +1,35 @@
+"""Main-content extraction: trafilatura on our already-pruned tree, structure kept."""
+
+from __future__ import annotations
+
+import logging
+
+import trafilatura
+from lxml import etree
+
+from .options import CleanOptions
+
+logger = logging.getLogger(__name__)
+
+
+def extract_body(tree: etree._Element, url: str | None, options: CleanOptions) -> etree._Element | None:
+    """The extracted body as trafilatura's XML element (`p`, `head`, `list`, `quote`, `table`, `ref`…).
+
+    Links and formatting are kept so the fragment stage can tell a "label: link" promo from prose.
+    Deduplication is off: trafilatura's cache is process-wide and would make results depend on batch order.
+    """
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        fast=not options.fallback,
+        favor_precision=options.favor_precision,
+        include_comments=False,
+        include_tables=options.include_tables,
+        include_formatting=True,
+        include_links=True,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    if document is None:
+        return None
+    return document.body

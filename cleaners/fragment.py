@@ -1,0 +1,90 @@
+"""Post-clean of the small extracted fragment with BeautifulSoup: blocks out, promos dropped.
+
+Runs on trafilatura's output, a few kilobytes, so BeautifulSoup's convenience costs next to nothing here,
+unlike a parse of the whole page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from lxml import etree
+
+from .result import Removed
+
+#: A short lead-in that names what follows ("Baca juga:", "Read more:", "Pilihan Editor:").
+_LABEL = re.compile(r"^\s*[\w\s.'’-]{2,32}?\s*[:：»>|–-]+\s*", re.UNICODE)
+_BLOCK_TAGS = ("p", "head", "quote", "code")
+
+
+def fragment_blocks(body: etree._Element, removed: list[Removed]) -> list[str]:
+    """Paragraph texts of the extracted body in reading order, minus label+link promos."""
+    soup = BeautifulSoup(etree.tostring(body, encoding="unicode"), "lxml-xml")
+    root = soup.find()
+    if root is None:
+        return []
+    blocks: list[str] = []
+    for element in root.children:
+        if not isinstance(element, Tag):
+            text = _squash(str(element))
+            if text:
+                blocks.append(text)
+            continue
+        for block in _split(element):
+            text = _squash(_text(block))
+            if not text:
+                continue
+            if _is_link_promo(block, text):
+                removed.append(Removed.of("fragment:label-link-promo", text))
+                continue
+            blocks.append(text)
+    return blocks
+
+
+def _split(element: Tag) -> list[Tag]:
+    """A list gives one block per item, a table one per row; everything else is one block."""
+    if element.name == "list":
+        items = element.find_all("item", recursive=False)
+        return items or [element]
+    if element.name == "table":
+        rows = element.find_all("row")
+        return rows or [element]
+    return [element]
+
+
+def _text(block: Tag) -> str:
+    if block.name == "row":
+        cells = [_squash(cell.get_text(" ")) for cell in block.find_all("cell", recursive=False)]
+        return " | ".join(cell for cell in cells if cell)
+    parts: list[str] = []
+    for node in block.descendants:
+        if isinstance(node, NavigableString):
+            parts.append(str(node))
+        elif node.name == "lb":
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _is_link_promo(block: Tag, text: str) -> bool:
+    """A block that is a short label followed by nothing but link text is a promo, whatever its wording.
+
+    Also catches a block that is one link only, the shape of unlabelled related-article teasers.
+    """
+    if len(text) > 300:
+        return False
+    link_text = _squash(" ".join(ref.get_text(" ") for ref in block.find_all("ref")))
+    if not link_text:
+        return False
+    rest = text.replace(link_text, "", 1) if link_text in text else None
+    if rest is None:
+        return False
+    rest = rest.strip(" \t:：»>|–-.")
+    if not rest:
+        return True
+    label = _LABEL.match(text)
+    return bool(label) and len(rest) <= len(label.group(0)) and text.startswith(rest)

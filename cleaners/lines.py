@@ -1,0 +1,144 @@
+"""Paragraph-level rules: anchored patterns, rail cut-off, tail bylines, sign-offs and the dateline.
+
+Pure functions over a list of paragraph strings; the rule patterns come from the rule files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .options import CleanOptions
+from .result import Removed
+from .rules import RuleSet
+
+#: A short line of capitalised words with no sentence punctuation: a name line next to a byline.
+_NAME_LINE = re.compile(r"^(?:[A-Z][\w'’.-]*\s*){1,5}$")
+_SENTENCE_END = re.compile(r"[.!?…\"”’)]$")
+
+
+@dataclass(slots=True)
+class LineOutcome:
+    """Paragraphs kept, plus the facts that boilerplate lines carried."""
+
+    paragraphs: list[str]
+    editor: str | None = None
+    authors: list[str] = field(default_factory=list)
+    dateline: str | None = None
+
+
+def _first_match(patterns, text: str):
+    for pattern in patterns:
+        match = pattern.regex.search(text)
+        if match:
+            return pattern, match
+    return None, None
+
+
+def _harvest(match: re.Match[str], outcome: LineOutcome) -> None:
+    """Turn named groups of a byline rule into metadata instead of losing them."""
+    groups = match.groupdict()
+    editor = (groups.get("editor") or "").strip(" .,;")
+    if editor and not outcome.editor:
+        outcome.editor = editor
+    for key in ("authors", "author"):
+        value = (groups.get(key) or "").strip(" .,;")
+        if value:
+            for name in re.split(r"\s*(?:,|/|\bdan\b|&)\s*", value):
+                if name and name not in outcome.authors:
+                    outcome.authors.append(name)
+
+
+def apply_line_rules(
+    paragraphs: list[str], rules: RuleSet, options: CleanOptions, removed: list[Removed]
+) -> LineOutcome:
+    """Run the rule stages in order: stop (rails), drop (anywhere), tail (bylines), sign-off, dateline."""
+    outcome = LineOutcome(paragraphs=[])
+    kept: list[str] = []
+    limit = options.max_rule_chars
+    for index, text in enumerate(paragraphs):
+        if index and len(text) <= limit:
+            pattern, _ = _first_match(rules.stop_lines, text)
+            if pattern is not None:
+                removed.extend(Removed.of(pattern.name, rest) for rest in paragraphs[index:])
+                break
+        if len(text) <= limit:
+            pattern, match = _first_match(rules.drop_lines, text)
+            if pattern is not None:
+                removed.append(Removed.of(pattern.name, text))
+                _harvest(match, outcome)
+                continue
+        kept.append(text)
+
+    _strip_tail(kept, rules, options, removed, outcome)
+    _strip_signoff(kept, rules, removed)
+    if kept:
+        pattern, match = _first_match(rules.dateline_lines, kept[0])
+        if match is not None and match.start() == 0:
+            outcome.dateline = match.group(0).strip(" -–—")
+            if options.strip_dateline:
+                removed.append(Removed.of(pattern.name, match.group(0)))
+                kept[0] = kept[0][match.end() :].lstrip()
+                if not kept[0]:
+                    kept.pop(0)
+    outcome.paragraphs = kept
+    return outcome
+
+
+def _strip_tail(
+    kept: list[str], rules: RuleSet, options: CleanOptions, removed: list[Removed], outcome: LineOutcome
+) -> None:
+    """Bylines and credits, only near the end: a name mid-article is reporting, not a byline."""
+    window = options.tail_paragraphs
+    seen_byline = False
+    index = len(kept) - 1
+    while index >= 0 and index >= len(kept) - window - 1 and kept:
+        text = kept[index]
+        pattern, match = (
+            _first_match(rules.tail_lines, text) if len(text) <= options.max_rule_chars else (None, None)
+        )
+        if pattern is not None:
+            if match.start() == 0:
+                removed.append(Removed.of(pattern.name, text))
+                kept.pop(index)
+                # a bare name line right after a credit line ("Editor: X" then "Lala Lala") is part of it
+                if index < len(kept) and _is_name_line(kept[index]):
+                    removed.append(Removed.of("lines:tail-name", kept.pop(index)))
+            else:  # a credit glued to the end of the last paragraph
+                removed.append(Removed.of(pattern.name, text[match.start() :]))
+                kept[index] = text[: match.start()].rstrip()
+            _harvest(match, outcome)
+            seen_byline = True
+        elif seen_byline and _is_name_line(text):
+            removed.append(Removed.of("lines:tail-name", text))
+            kept.pop(index)
+        index -= 1
+
+
+def _is_name_line(text: str) -> bool:
+    return len(text) <= 60 and bool(_NAME_LINE.match(text)) and not _SENTENCE_END.search(text)
+
+
+def _strip_signoff(kept: list[str], rules: RuleSet, removed: list[Removed]) -> None:
+    """Cut sign-off initials such as "(fyk/ash)" off the end of the last paragraph."""
+    while kept:
+        pattern, match = _first_match(rules.signoff_lines, kept[-1])
+        if match is None:
+            return
+        removed.append(Removed.of(pattern.name, match.group(0)))
+        kept[-1] = kept[-1][: match.start()].rstrip()
+        if kept[-1]:
+            return
+        kept.pop()
+
+
+def strip_header_lines(paragraphs: list[str], removed: list[Removed]) -> list[str]:
+    """Drop the section label and headline that plain-text dumps carry before the first paragraph."""
+    start = 0
+    while start < len(paragraphs) - 1:
+        text = paragraphs[start]
+        if len(text.split()) >= 15 or _SENTENCE_END.search(text):
+            break
+        start += 1
+    removed.extend(Removed.of("lines:header", text) for text in paragraphs[:start])
+    return paragraphs[start:]

@@ -1,0 +1,254 @@
+"""Article metadata from the page tree: JSON-LD first, then meta tags, then markup.
+
+Read before pruning (JSON-LD sits in scripts the pruning drops) and from the same tree, so no second parse.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+
+logger = logging.getLogger(__name__)
+
+_ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenews",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "blogposting",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "liveblogposting",
+}
+_DATE_FORMATS = (
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d-%m-%Y %H:%M",
+    "%a, %d %b %Y %H:%M:%S %z",
+    "%a, %d %b %Y %H:%M:%S %Z",
+)
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:•]\s+")
+
+
+@dataclass(slots=True)
+class Metadata:
+    """What we know about an article besides its body."""
+
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date_published: str | None = None
+    date_modified: str | None = None
+    description: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    site_name: str | None = None
+    image: str | None = None
+    is_article: bool = False
+
+
+def normalise_date(value: object) -> str | None:
+    """ISO 8601 form of a date string in any common news-site format, or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    raw = value.strip()
+    candidate = raw.replace("Z", "+00:00") if raw.endswith("Z") else raw
+    try:
+        return datetime.fromisoformat(candidate).isoformat()
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(raw, fmt).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _clean(value: object) -> str | None:
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        return value or None
+    return None
+
+
+def _names(value: Any) -> list[str]:
+    """Author names from the many shapes JSON-LD and meta tags use."""
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    if isinstance(value, dict):
+        value = value.get("name")
+    text = _clean(value)
+    if not text or text.startswith(("http://", "https://")):
+        return []
+    return [part.strip() for part in re.split(r"\s*(?:,|\band\b|\bdan\b|&)\s*", text) if part.strip()]
+
+
+def _first_text(value: Any) -> str | None:
+    if isinstance(value, list):
+        for item in value:
+            found = _first_text(item)
+            if found:
+                return found
+        return None
+    if isinstance(value, dict):
+        return _first_text(value.get("url") or value.get("name") or value.get("@id"))
+    return _clean(value)
+
+
+def _keywords(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [kw for item in value for kw in _keywords(item)]
+    text = _clean(value)
+    return [kw.strip() for kw in text.split(",") if kw.strip()] if text else []
+
+
+def _json_ld_objects(tree: etree._Element) -> Iterator[dict[str, Any]]:
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except (json.JSONDecodeError, RecursionError):
+            logger.debug("skipping malformed JSON-LD block")
+            continue
+        stack: list[Any] = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+                yield item
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type", [])
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(k).lower() for k in kinds}
+
+
+def _meta(tree: etree._Element) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for element in tree.xpath("//meta[@content]"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        content = _clean(element.get("content"))
+        if key and content:
+            found.setdefault(key.strip().lower(), []).append(content)
+    return found
+
+
+def _pick(meta: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        values = meta.get(key)
+        if values:
+            return values[0]
+    return None
+
+
+def _language(value: str | None) -> str | None:
+    if not value:
+        return None
+    code = re.split(r"[-_]", value.strip().lower())[0]
+    return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+
+
+def _title_from_head(tree: etree._Element, site_name: str | None) -> str | None:
+    title = _clean("".join(tree.xpath("//head/title//text()")))
+    if not title:
+        return None
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1:
+        # keep the longest part: site names and sections are the short ones
+        title = max(parts, key=len)
+    if site_name and title.lower() == site_name.lower():
+        return None
+    return title
+
+
+def extract_metadata(tree: etree._Element) -> Metadata:
+    """Collect metadata; the first source that has a field wins."""
+    md = Metadata()
+    for obj in _json_ld_objects(tree):
+        types = _types(obj)
+        if types & _ARTICLE_TYPES:
+            md.is_article = True
+            md.title = md.title or _clean(obj.get("headline")) or _clean(obj.get("name"))
+            md.authors = md.authors or _names(obj.get("author"))
+            md.date_published = md.date_published or normalise_date(obj.get("datePublished"))
+            md.date_modified = md.date_modified or normalise_date(obj.get("dateModified"))
+            md.description = md.description or _clean(obj.get("description"))
+            section = obj.get("articleSection")
+            md.section = md.section or _first_text(section)
+            md.tags = md.tags or _keywords(obj.get("keywords"))
+            md.language = md.language or _language(_first_text(obj.get("inLanguage")))
+            md.image = md.image or _first_text(obj.get("image"))
+            publisher = obj.get("publisher")
+            if isinstance(publisher, dict):
+                md.site_name = md.site_name or _clean(publisher.get("name"))
+        elif "website" in types or "newsmediaorganization" in types or "organization" in types:
+            md.site_name = md.site_name or _clean(obj.get("name"))
+
+    meta = _meta(tree)
+    if _pick(meta, "og:type") == "article":
+        md.is_article = True
+    md.site_name = md.site_name or _pick(meta, "og:site_name", "application-name")
+    md.title = (
+        md.title or _pick(meta, "og:title", "twitter:title", "title") or _title_from_head(tree, md.site_name)
+    )
+    if not md.title:
+        h1 = tree.xpath("//h1")
+        md.title = _clean(h1[0].text_content()) if h1 else None
+    md.authors = md.authors or _names(_pick(meta, "author", "article:author", "parsely-author", "dc.creator"))
+    md.date_published = md.date_published or normalise_date(
+        _pick(
+            meta,
+            "article:published_time",
+            "og:published_time",
+            "datepublished",
+            "pubdate",
+            "publishdate",
+            "dc.date.issued",
+            "dc.date",
+            "date",
+            "parsely-pub-date",
+            "sailthru.date",
+        )
+    )
+    md.date_modified = md.date_modified or normalise_date(
+        _pick(meta, "article:modified_time", "og:updated_time", "datemodified", "last-modified")
+    )
+    md.description = md.description or _pick(meta, "og:description", "description", "twitter:description")
+    md.section = md.section or _pick(meta, "article:section", "parsely-section", "section")
+    md.tags = md.tags or [t for tag in meta.get("article:tag", []) for t in _keywords(tag)]
+    md.tags = md.tags or _keywords(_pick(meta, "news_keywords", "keywords"))
+    md.image = md.image or _pick(meta, "og:image", "og:image:url", "twitter:image")
+    lang_attr = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    md.language = (
+        md.language
+        or _language(lang_attr)
+        or _language(_pick(meta, "content-language", "og:locale", "language"))
+    )
+    if not md.language:
+        equiv = tree.xpath(
+            "//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')='content-language']/@content"
+        )
+        md.language = _language(equiv[0]) if equiv else None
+    md.tags = list(dict.fromkeys(md.tags))
+    md.authors = list(dict.fromkeys(md.authors))
+    return md

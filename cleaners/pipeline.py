@@ -1,0 +1,151 @@
+"""The one cleaning function behind every front end: `clean_html` for pages, `clean_text` for text dumps."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import lxml.html
+from lxml import etree
+
+from .decoding import decode_html
+from .dom import NotHTML, page_url, parse_html, prune, select_body, strip_non_text
+from .extract import extract_body
+from .fragment import fragment_blocks
+from .lines import apply_line_rules, strip_header_lines
+from .metadata import extract_metadata
+from .options import CleanOptions
+from .result import CleanResult, Removed
+from .rules import RuleRegistry, RuleSet, default_registry
+
+logger = logging.getLogger(__name__)
+
+_WORD = re.compile(r"\w+")
+_DEFAULT_OPTIONS = CleanOptions()
+
+
+def clean_html(
+    html: str | bytes,
+    url: str | None = None,
+    options: CleanOptions | None = None,
+    *,
+    registry: RuleRegistry | None = None,
+) -> CleanResult:
+    """Clean one saved or fetched page into body text plus metadata.
+
+    Never raises for bad input: the result's `status` and `error` say what went wrong.
+    """
+    options = options or _DEFAULT_OPTIONS
+    try:
+        return _clean_html(html, url, options, registry or default_registry())
+    except RecursionError:
+        return CleanResult.failure("error", "markup nested too deeply to process", url)
+    except MemoryError:
+        return CleanResult.failure("error", "page too large to process in memory", url)
+    except Exception as exc:  # one bad page must never stop a batch
+        logger.exception("cleaning failed for %s", url or "<input>")
+        return CleanResult.failure("error", f"internal error: {type(exc).__name__}: {exc}", url)
+
+
+def _clean_html(
+    html: str | bytes, url: str | None, options: CleanOptions, registry: RuleRegistry
+) -> CleanResult:
+    size = len(html)
+    if size > options.max_bytes:
+        return CleanResult.failure(
+            "error", f"input is {size:,} bytes, over the {options.max_bytes:,}-byte limit (max_bytes)", url
+        )
+    if isinstance(html, bytes):
+        if not html.strip():
+            return CleanResult.failure("empty", "the input is empty", url)
+        html, _ = decode_html(html, options.http_encoding)
+    try:
+        tree = parse_html(html)
+    except NotHTML as exc:
+        status = "empty" if not html.strip() else "error"
+        return CleanResult.failure(status, str(exc), url)
+
+    canonical = page_url(tree, url)
+    result = CleanResult(url=url or canonical, canonical_url=canonical)
+    rules = registry.ruleset(result.url, tree)
+    result.outlet = rules.outlet
+    _fill_metadata(result, tree)
+
+    strip_non_text(tree)
+    prune(tree, rules.drop, result.removed)
+    container = select_body(tree, rules.body)
+    if container is not None:
+        tree = _isolate(container)
+    body = extract_body(tree, result.url, options)
+    paragraphs = fragment_blocks(body, result.removed) if body is not None else []
+    return _finish(result, paragraphs, rules, options, found_body=body is not None)
+
+
+def clean_text(
+    text: str,
+    options: CleanOptions | None = None,
+    *,
+    url: str | None = None,
+    registry: RuleRegistry | None = None,
+) -> CleanResult:
+    """Clean already-extracted text (a trafilatura dump, a copy-paste) with the same line rules.
+
+    Paragraphs are separated by blank lines when the text has any, otherwise by line breaks.
+    """
+    options = options or _DEFAULT_OPTIONS
+    registry = registry or default_registry()
+    result = CleanResult(url=url)
+    if not text or not text.strip():
+        return CleanResult.failure("empty", "the input is empty", url)
+    rules = registry.ruleset(url)
+    result.outlet = rules.outlet
+    separator = re.compile(r"\n\s*\n") if re.search(r"\n\s*\n", text) else re.compile(r"\n")
+    paragraphs = [" ".join(p.split()) for p in separator.split(text)]
+    paragraphs = strip_header_lines([p for p in paragraphs if p], result.removed)
+    return _finish(result, paragraphs, rules, options, found_body=True)
+
+
+def _finish(
+    result: CleanResult, paragraphs: list[str], rules: RuleSet, options: CleanOptions, *, found_body: bool
+) -> CleanResult:
+    outcome = apply_line_rules(paragraphs, rules, options, result.removed)
+    result.text = "\n".join(outcome.paragraphs)
+    result.word_count = len(_WORD.findall(result.text))
+    result.dateline = outcome.dateline
+    result.editor = outcome.editor or result.editor
+    for name in outcome.authors:
+        if name not in result.authors:
+            result.authors.append(name)
+    if not found_body or not result.text:
+        result.status = "not_article"
+        result.error = "no article body found on the page"
+    elif result.word_count < options.min_words:
+        result.status = "not_article"
+        result.error = f"body too short: {result.word_count} words (min_words is {options.min_words})"
+    return result
+
+
+def _fill_metadata(result: CleanResult, tree: etree._Element) -> None:
+    md = extract_metadata(tree)
+    result.title = md.title
+    result.authors = md.authors
+    result.date_published = md.date_published
+    result.date_modified = md.date_modified
+    result.description = md.description
+    result.section = md.section
+    result.tags = md.tags
+    result.language = md.language
+    result.site_name = md.site_name
+    result.image = md.image
+
+
+def _isolate(container: etree._Element) -> lxml.html.HtmlElement:
+    """A minimal document holding only the article container, so extraction cannot wander into rails."""
+    document = lxml.html.Element("html")
+    body = etree.SubElement(document, "body")
+    container.tail = None
+    body.append(container)
+    return document
+
+
+__all__ = ["CleanOptions", "CleanResult", "Removed", "clean_html", "clean_text"]

@@ -1,0 +1,263 @@
+"""Site knowledge as data: loading, validating and matching the rule files in `cleaners/rules/`.
+
+Each `*.toml` file describes one outlet (matched by domain, subdomains included) or one profile (matched
+by a page signal such as a WordPress generator tag); `_generic.toml` holds the rules that apply to every
+page. Selectors are CSS (compiled to XPath once, at load time), text rules are regexes applied to whole
+paragraphs. A broken file fails loudly, naming the file, instead of silently cleaning less.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from cssselect import GenericTranslator, SelectorError
+from lxml import etree
+
+logger = logging.getLogger(__name__)
+
+RULES_DIR = Path(__file__).with_name("rules")
+GENERIC_NAME = "_generic"
+
+_TRANSLATOR = GenericTranslator()
+_LINE_SECTIONS = ("drop", "stop", "tail", "dateline", "signoff")
+_TOP_KEYS = {"name", "domains", "detect", "description", "body", "drop", "lines", "single_page", "evidence"}
+
+
+class RulesError(ValueError):
+    """A rule file is malformed: bad TOML, bad selector, bad regex, or a domain claimed twice."""
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """A named CSS selector compiled to XPath."""
+
+    name: str
+    css: str
+    xpath: etree.XPath
+
+
+@dataclass(frozen=True, slots=True)
+class LinePattern:
+    """A named regex matched against a whole paragraph."""
+
+    name: str
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRules:
+    """The rules of one file. Empty tuples mean "nothing to add to the generic rules"."""
+
+    name: str
+    path: Path
+    domains: tuple[str, ...] = ()
+    detect: tuple[Selector, ...] = ()
+    body: tuple[Selector, ...] = ()
+    drop: tuple[Selector, ...] = ()
+    drop_lines: tuple[LinePattern, ...] = ()
+    stop_lines: tuple[LinePattern, ...] = ()
+    tail_lines: tuple[LinePattern, ...] = ()
+    dateline_lines: tuple[LinePattern, ...] = ()
+    signoff_lines: tuple[LinePattern, ...] = ()
+    single_page: str | None = None
+
+    @property
+    def is_profile(self) -> bool:
+        return bool(self.detect)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The rules that apply to one page: generic first, then profiles, then the outlet's own."""
+
+    parts: tuple[SiteRules, ...] = field(default_factory=tuple)
+
+    @property
+    def outlet(self) -> str | None:
+        named = [p.name for p in self.parts if p.name != GENERIC_NAME]
+        return named[-1] if named else None
+
+    def _chain(self, attr: str) -> tuple:
+        return tuple(item for part in self.parts for item in getattr(part, attr))
+
+    @property
+    def body(self) -> tuple[Selector, ...]:
+        # the most specific container wins: outlet rules before profile rules before generic ones
+        return tuple(item for part in reversed(self.parts) for item in part.body)
+
+    @property
+    def drop(self) -> tuple[Selector, ...]:
+        return self._chain("drop")
+
+    @property
+    def drop_lines(self) -> tuple[LinePattern, ...]:
+        return self._chain("drop_lines")
+
+    @property
+    def stop_lines(self) -> tuple[LinePattern, ...]:
+        return self._chain("stop_lines")
+
+    @property
+    def tail_lines(self) -> tuple[LinePattern, ...]:
+        return self._chain("tail_lines")
+
+    @property
+    def dateline_lines(self) -> tuple[LinePattern, ...]:
+        return self._chain("dateline_lines")
+
+    @property
+    def signoff_lines(self) -> tuple[LinePattern, ...]:
+        return self._chain("signoff_lines")
+
+
+def _compile_css(path: Path, section: str, name: str, css: object) -> Selector:
+    if not isinstance(css, str) or not css.strip():
+        raise RulesError(f"{path}: [{section}] {name!r} must be a non-empty CSS selector string")
+    try:
+        xpath_src = _TRANSLATOR.css_to_xpath(css)
+        return Selector(f"{path.stem}:{name}", css, etree.XPath(xpath_src))
+    except (SelectorError, etree.XPathError) as exc:
+        raise RulesError(f"{path}: [{section}] {name!r}: bad CSS selector {css!r}: {exc}") from exc
+
+
+def _compile_regex(path: Path, section: str, name: str, pattern: object) -> LinePattern:
+    if not isinstance(pattern, str) or not pattern:
+        raise RulesError(f"{path}: [lines.{section}] {name!r} must be a non-empty regex string")
+    try:
+        return LinePattern(f"{path.stem}:{name}", re.compile(pattern, re.IGNORECASE))
+    except re.error as exc:
+        raise RulesError(f"{path}: [lines.{section}] {name!r}: bad regex {pattern!r}: {exc}") from exc
+
+
+def _table(path: Path, data: dict, key: str) -> dict[str, object]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise RulesError(f"{path}: [{key}] must be a table of name = value pairs")
+    return value
+
+
+def parse_rules_file(path: Path) -> SiteRules:
+    """Load and validate one rule file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RulesError(f"{path}: cannot read rules: {exc}") from exc
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise RulesError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(_TOP_KEYS)}")
+    domains = data.get("domains", [])
+    if not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
+        raise RulesError(f"{path}: 'domains' must be a list of domain names")
+    lines = _table(path, data, "lines")
+    unknown_lines = set(lines) - set(_LINE_SECTIONS)
+    if unknown_lines:
+        raise RulesError(f"{path}: unknown [lines.*] sections {sorted(unknown_lines)}")
+    compiled_lines: dict[str, tuple[LinePattern, ...]] = {}
+    for section in _LINE_SECTIONS:
+        table = lines.get(section, {})
+        if not isinstance(table, dict):
+            raise RulesError(f"{path}: [lines.{section}] must be a table of name = regex pairs")
+        compiled_lines[section] = tuple(_compile_regex(path, section, n, p) for n, p in table.items())
+    detect = data.get("detect", {})
+    if not isinstance(detect, dict):
+        raise RulesError(f"{path}: [detect] must be a table of name = CSS selector pairs")
+    single_page = data.get("single_page")
+    if single_page is not None and not isinstance(single_page, str):
+        raise RulesError(f"{path}: 'single_page' must be a query string such as 'page=all'")
+    return SiteRules(
+        name=data.get("name", path.stem),
+        path=path,
+        domains=tuple(d.lower().lstrip(".") for d in domains),
+        detect=tuple(_compile_css(path, "detect", n, c) for n, c in detect.items()),
+        body=tuple(_compile_css(path, "body", n, c) for n, c in _table(path, data, "body").items()),
+        drop=tuple(_compile_css(path, "drop", n, c) for n, c in _table(path, data, "drop").items()),
+        drop_lines=compiled_lines["drop"],
+        stop_lines=compiled_lines["stop"],
+        tail_lines=compiled_lines["tail"],
+        dateline_lines=compiled_lines["dateline"],
+        signoff_lines=compiled_lines["signoff"],
+        single_page=single_page,
+    )
+
+
+class RuleRegistry:
+    """All rule files of a directory, indexed by domain."""
+
+    def __init__(self, rules: Iterable[SiteRules]) -> None:
+        self.generic: SiteRules | None = None
+        self.profiles: list[SiteRules] = []
+        self.outlets: dict[str, SiteRules] = {}
+        self._by_domain: dict[str, SiteRules] = {}
+        for rule in rules:
+            if rule.path.stem == GENERIC_NAME:
+                self.generic = rule
+                continue
+            if rule.name in self.outlets or any(p.name == rule.name for p in self.profiles):
+                raise RulesError(f"{rule.path}: rules name {rule.name!r} is used by another file")
+            if rule.is_profile:
+                self.profiles.append(rule)
+            if rule.domains:
+                self.outlets[rule.name] = rule
+            elif not rule.is_profile:
+                raise RulesError(f"{rule.path}: a rules file needs 'domains' or a [detect] table")
+            for domain in rule.domains:
+                other = self._by_domain.get(domain)
+                if other is not None:
+                    raise RulesError(f"{rule.path}: domain {domain!r} is already claimed by {other.path}")
+                self._by_domain[domain] = rule
+
+    @classmethod
+    def load(cls, directory: Path = RULES_DIR) -> RuleRegistry:
+        files = sorted(directory.glob("*.toml"))
+        if not files:
+            raise RulesError(f"{directory}: no rule files (*.toml) found")
+        return cls(parse_rules_file(path) for path in files)
+
+    def for_domain(self, host: str | None) -> SiteRules | None:
+        """The outlet whose domain is `host` or a parent of it (longest match wins)."""
+        if not host:
+            return None
+        labels = host.lower().rstrip(".").split(".")
+        for start in range(len(labels) - 1):
+            rule = self._by_domain.get(".".join(labels[start:]))
+            if rule is not None:
+                return rule
+        return None
+
+    def for_url(self, url: str | None) -> SiteRules | None:
+        if not url:
+            return None
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+        return self.for_domain(host)
+
+    def ruleset(self, url: str | None, tree: etree._Element | None = None) -> RuleSet:
+        """Generic rules, plus any profile whose signal the page shows, plus the outlet's rules."""
+        parts: list[SiteRules] = [self.generic] if self.generic else []
+        if tree is not None:
+            parts.extend(p for p in self.profiles if not p.domains and _detected(p, tree))
+        site = self.for_url(url)
+        if site is not None:
+            parts.append(site)
+        return RuleSet(tuple(parts))
+
+    def __iter__(self) -> Iterator[SiteRules]:
+        yield from self.outlets.values()
+
+
+def _detected(profile: SiteRules, tree: etree._Element) -> bool:
+    return any(bool(sel.xpath(tree)) for sel in profile.detect)
+
+
+@lru_cache(maxsize=4)
+def default_registry(directory: Path = RULES_DIR) -> RuleRegistry:
+    """The registry of the packaged rule files, loaded once per process."""
+    registry = RuleRegistry.load(directory)
+    logger.debug("loaded %d outlet rule files from %s", len(registry.outlets), directory)
+    return registry
