@@ -10,4 +10,8 @@ from newsclean.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 
 if __name__ == "__main__":
-    sys.exit(main(["clean", str(ROOT / "tests" / "fixtures" / "id-news"), "-o", str(ROOT / "output" / "demo.jsonl")]))
+    sys.exit(
+        main(
+            ["clean", str(ROOT / "tests" / "fixtures" / "id-news"), "-o", str(ROOT / "output" / "demo.jsonl")]
+        )
+    )
