@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from localsite import LocalNewsSite
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "id-news"
@@ -19,3 +21,10 @@ def corpus_pages() -> list[Path]:
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return CORPUS
+
+
+@pytest.fixture
+def localsite() -> Iterator[LocalNewsSite]:
+    """The local news site (tests/localsite/README.md) on 127.0.0.1 with a fresh request log."""
+    with LocalNewsSite() as site:
+        yield site
