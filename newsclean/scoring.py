@@ -1,0 +1,136 @@
+"""Run extraction systems over gold data and build the `eval` report (plain dicts, ready for JSON).
+
+Kept apart from the command so tests and notebooks can score without going through argparse or stdout.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from cleaners.evaluation import (
+    GoldPage,
+    PageScore,
+    SnippetPage,
+    SnippetTally,
+    count_snippets,
+    find_leaks,
+    overall,
+    read_page,
+    score_page,
+)
+
+from .extractors import Extractor
+
+logger = logging.getLogger(__name__)
+
+DIGITS = 4
+
+
+def _run(extract: Extractor, html: bytes, url: str | None, system: str, where: str) -> tuple[str, str | None]:
+    """The system's text, or "" plus the reason when it raised (scored as an empty output, never skipped)."""
+    try:
+        return extract(html, url), None
+    except Exception as exc:  # one failing extractor must not abort the evaluation
+        logger.warning("%s failed on %s: %s", system, where, exc)
+        return "", f"{type(exc).__name__}: {exc}"
+
+
+def _outputs(
+    label: str, path: Path, url: str | None, systems: Mapping[str, Extractor], errors: list[dict[str, str]]
+) -> dict[str, tuple[str, str | None]] | None:
+    """Every system's output on one page, or None (and an entry in `errors`) when the file cannot be read."""
+    try:
+        html = read_page(path)
+    except (OSError, EOFError, ValueError) as exc:  # missing file, corrupt .gz
+        errors.append({"page": label, "error": f"cannot read {path}: {exc}"})
+        return None
+    return {name: _run(extract, html, url, name, label) for name, extract in systems.items()}
+
+
+class Scored(Protocol):
+    @property
+    def precision(self) -> float: ...
+    @property
+    def recall(self) -> float: ...
+    @property
+    def f1(self) -> float: ...
+
+
+def _figures(score: Scored) -> dict[str, float]:
+    return {
+        "precision": round(score.precision, DIGITS),
+        "recall": round(score.recall, DIGITS),
+        "f1": round(score.f1, DIGITS),
+    }
+
+
+def score_gold_pages(pages: Sequence[GoldPage], systems: Mapping[str, Extractor]) -> dict[str, Any]:
+    """Per-page and overall precision/recall/F1 and leaks of every system on the same pages."""
+    scores: dict[str, list[PageScore]] = {name: [] for name in systems}
+    leaks: dict[str, list[int]] = {name: [] for name in systems}
+    rows: list[dict[str, Any]] = []
+    errors: list[dict[str, str]] = []
+    for page in pages:
+        outputs = _outputs(page.name, page.path, page.url, systems, errors)
+        if outputs is None:
+            continue
+        row: dict[str, Any] = {"page": page.name, "file": page.path.name, "url": page.url, "systems": {}}
+        for name, (text, error) in outputs.items():
+            score = score_page(text, page.gold)
+            leaked = find_leaks(text, page.leaks)
+            scores[name].append(score)
+            leaks[name].append(len(leaked))
+            figures: dict[str, Any] = {**_figures(score), "leaks": len(leaked), "leaked": leaked}
+            if error:
+                figures["error"] = error
+            row["systems"][name] = figures
+        rows.append(row)
+    totals = {
+        name: {
+            "pages": len(scores[name]),
+            **_figures(overall(scores[name])),
+            "leaks": sum(leaks[name]),
+            "pages_with_leaks": sum(1 for n in leaks[name] if n),
+        }
+        for name in systems
+    }
+    return {"pages": rows, "overall": totals, "errors": errors}
+
+
+def score_snippet_set(pages: Sequence[SnippetPage], systems: Mapping[str, Extractor]) -> dict[str, Any]:
+    """Pooled snippet precision/recall/F1 of every system (counts pooled over pages, not averaged)."""
+    tallies = {name: SnippetTally() for name in systems}
+    rows: list[dict[str, Any]] = []
+    errors: list[dict[str, str]] = []
+    for page in pages:
+        outputs = _outputs(page.path.name, page.path, page.url, systems, errors)
+        if outputs is None:
+            continue
+        row: dict[str, Any] = {"page": page.path.name, "url": page.url, "systems": {}}
+        for name, (text, error) in outputs.items():
+            tallies[name].add(text, page.with_, page.without)
+            found, unwanted = count_snippets(text, page.with_, page.without)
+            figures: dict[str, Any] = {
+                "with_found": found,
+                "with_total": len(page.with_),
+                "without_found": unwanted,
+                "without_total": len(page.without),
+            }
+            if error:
+                figures["error"] = error
+            row["systems"][name] = figures
+        rows.append(row)
+    totals = {
+        name: {
+            "pages": len(rows),
+            **_figures(tally),
+            "with_found": tally.with_found,
+            "with_total": tally.with_total,
+            "without_found": tally.without_found,
+        }
+        for name, tally in tallies.items()
+    }
+    return {"pages": rows, "overall": totals, "errors": errors}
