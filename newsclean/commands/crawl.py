@@ -1,0 +1,176 @@
+"""Crawl news sites into the article database: new articles since the last run, cleaned, stored once.
+
+TARGET is a site root (sitemaps via robots.txt, then feeds, then links), a sitemap URL, a feed URL or an
+outlet profile name (e.g. `kompas`). Articles already in the database are not requested again, so the same
+command can run from cron, and a run that was killed is finished by running it again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from datetime import datetime
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "targets", nargs="+", metavar="TARGET", help="site root, sitemap URL, feed URL or outlet"
+    )
+    parser.add_argument("--db", help="article database (default: NEWSCLEAN_DB, output/newsclean.sqlite)")
+    parser.add_argument(
+        "--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)"
+    )
+    parser.add_argument("--until", metavar="DATE", help="only articles published on or before DATE")
+    parser.add_argument("--max-articles", type=int, metavar="N", help="stop each target after N articles")
+    parser.add_argument("--max-depth", type=int, metavar="N", help="link depth of a recursive site crawl")
+    parser.add_argument("--max-pages", type=int, metavar="N", help="pages a recursive site crawl may visit")
+    parser.add_argument(
+        "--refetch-after",
+        type=float,
+        metavar="DAYS",
+        help="request stored articles again when they were fetched more than DAYS ago",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="also write the records as a Scrapy feed (format from extension)",
+    )
+    parser.add_argument(
+        "-s",
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting, as `scrapy crawl -s` does (repeatable)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        spider_kwargs = _spider_kwargs(args)
+        overrides = _setting_overrides(args)
+    except ValueError as exc:
+        print(f"newsclean crawl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    from spiders.targets import resolve
+
+    jobs: list[tuple[str, str, dict[str, Any]]] = []
+    for target in args.targets:
+        try:
+            name, kwargs = resolve(target)
+        except (ValueError, LookupError) as exc:
+            print(f"newsclean crawl: {target}: {exc}", file=sys.stderr)
+            continue
+        jobs.append((target, name, {**kwargs, **spider_kwargs}))
+    if not jobs:
+        return EXIT_USAGE
+    return _crawl(jobs, overrides, args)
+
+
+def _spider_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for name in ("since", "until"):
+        value = getattr(args, name)
+        if value is not None:
+            try:
+                datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"--{name} {value!r} is not a date (YYYY-MM-DD)") from None
+            kwargs[name] = value
+    for name in ("max_articles", "max_depth", "max_pages"):
+        value = getattr(args, name)
+        if value is not None:
+            if value < 1:
+                raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
+            kwargs[name] = value
+    return kwargs
+
+
+def _setting_overrides(args: argparse.Namespace) -> dict[str, str | float]:
+    overrides: dict[str, str | float] = {}
+    for pair in args.settings:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"-s expects NAME=VALUE, got {pair!r}")
+        overrides[name.strip()] = value
+    if args.db:
+        overrides["NEWSCLEAN_DB"] = args.db
+    if args.refetch_after is not None:
+        if args.refetch_after < 0:
+            raise ValueError("--refetch-after must not be negative")
+        overrides["NEWSCLEAN_REFETCH_AFTER_DAYS"] = args.refetch_after
+    return overrides
+
+
+def _crawl(
+    jobs: list[tuple[str, str, dict[str, Any]]], overrides: dict[str, Any], args: argparse.Namespace
+) -> int:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
+    from scrapy.crawler import AsyncCrawlerProcess, CrawlerProcess
+    from scrapy.utils.conf import feed_process_params_from_cli
+    from scrapy.utils.project import get_project_settings
+
+    from scraper.extensions import PAGES_OK, summary
+    from scraper.storage import DEFAULT_DB, ArticleStore, StorageError
+
+    settings = get_project_settings()
+    settings.setdict(overrides, priority="cmdline")
+    if args.output:
+        settings.set("FEEDS", feed_process_params_from_cli(settings, [args.output]), priority="cmdline")
+    db_path = settings.get("NEWSCLEAN_DB") or DEFAULT_DB
+    try:
+        ArticleStore(db_path).close()  # fail early, before any request, on an unusable database
+    except StorageError as exc:
+        print(f"newsclean crawl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    asyncio_reactor = settings.get("TWISTED_REACTOR", "").endswith("AsyncioSelectorReactor")
+    process_cls = AsyncCrawlerProcess if asyncio_reactor else CrawlerProcess
+    # Logging stays as the CLI configured it (-v/-q): Scrapy's own root handler would bury the progress line.
+    process = process_cls(settings, install_root_handler=False)
+    crawlers = []
+    started = time.monotonic()
+    for target, name, kwargs in jobs:
+        try:
+            crawler = process.create_crawler(name)
+        except KeyError:
+            print(f"newsclean crawl: {target}: no spider named {name!r}", file=sys.stderr)
+            continue
+        logger.info("crawling %s with spider %s %s", target, name, kwargs)
+        process.crawl(crawler, **kwargs)
+        crawlers.append((target, crawler))
+    if not crawlers:
+        return EXIT_USAGE
+    process.start()
+    elapsed = time.monotonic() - started
+
+    totals: dict[str, int] = {}
+    pages_ok = 0
+    for _target, crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        pages_ok += int(stats.get(PAGES_OK, 0))
+        for label, count in summary(stats).items():
+            totals[label] = totals.get(label, 0) + count
+    with ArticleStore(db_path) as store:
+        stored_total = len(store)
+    if not args.quiet:
+        print(f"crawl of {', '.join(t for t, _ in crawlers)} finished in {elapsed:.1f} s")
+        width = max(len(label) for label in totals)
+        for label, count in totals.items():
+            print(f"  {label:<{width}}  {count:>7}")
+        print(f"  database: {db_path} ({stored_total} articles)")
+    if pages_ok == 0:
+        print("newsclean crawl: nothing could be crawled (no page was fetched)", file=sys.stderr)
+        return EXIT_NOTHING
+    return EXIT_OK

@@ -1,0 +1,58 @@
+"""Cleaning a fetched article (one or more pages) into one record, with the same `clean_html` as the CLI.
+
+A plain module-level function so it can run in worker processes (the crawl pipeline, `newsclean reclean`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from cleaners import CleanOptions, CleanResult, clean_html
+
+_WORD = re.compile(r"\w+")
+
+
+def clean_pages(
+    bodies: Sequence[bytes],
+    pages: Sequence[str],
+    encodings: Sequence[str | None] = (),
+    options: CleanOptions | None = None,
+) -> dict[str, Any]:
+    """Clean every page and merge them: body = the pages' bodies in order, metadata from the first page.
+
+    Returns `CleanResult.to_dict()` of the merged result (plain data, cheap to send between processes).
+    """
+    options = options or CleanOptions()
+    encodings = list(encodings) + [None] * (len(pages) - len(encodings))
+    results = [
+        clean_html(body, url=page, options=replace(options, http_encoding=encoding))
+        for body, page, encoding in zip(bodies, pages, encodings, strict=False)
+    ]
+    if not results:
+        return CleanResult.failure("empty", "no pages were fetched").to_dict()
+    return merge_pages(results, options).to_dict()
+
+
+def merge_pages(results: Sequence[CleanResult], options: CleanOptions) -> CleanResult:
+    """One result from the results of an article's pages (a single page is returned unchanged)."""
+    first = results[0]
+    if len(results) == 1:
+        return first
+    merged = replace(first, authors=list(first.authors), removed=list(first.removed))
+    merged.text = "\n".join(result.text for result in results if result.text)
+    merged.word_count = len(_WORD.findall(merged.text))
+    for result in results[1:]:
+        merged.removed.extend(result.removed)
+        merged.authors.extend(name for name in result.authors if name not in merged.authors)
+        merged.editor = merged.editor or result.editor
+    # Later pages are often too short to count as articles on their own; the whole article decides.
+    if first.status in ("ok", "not_article") and merged.text:
+        too_short = merged.word_count < options.min_words
+        merged.status = "not_article" if too_short else "ok"
+        merged.error = None
+        if too_short:
+            merged.error = f"body too short: {merged.word_count} words (min_words is {options.min_words})"
+    return merged

@@ -1,0 +1,157 @@
+"""The crawl pipeline: same cleaning as `newsclean clean`, in worker processes, stored once, nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from cleaners import CleanOptions, CleanResult, clean_html
+from scraper.cleaning import clean_pages, merge_pages
+from scraper.items import RawArticle
+from scraper.pipelines import CleanStorePipeline
+from scraper.storage import EXPORT_FIELDS, ArticleStore
+
+CORPUS = Path(__file__).parent / "fixtures" / "id-news"
+KOMPAS = CORPUS / "anpandu_kompas-singlepage.html"
+KOMPAS_URL = "https://regional.kompas.com/read/2015/11/05/komeng"
+
+
+def _article(url: str, body: bytes, **fields: Any) -> RawArticle:
+    return RawArticle(url=url, bodies=[body], pages=[url], fetched_at="2026-11-20T08:00:00Z", **fields)
+
+
+class _Run:
+    """A pipeline opened on its own database, driven on an asyncio loop as Scrapy drives it."""
+
+    def __init__(self, db: Path, **settings: Any) -> None:
+        self.crawler = get_crawler(settings_dict={"NEWSCLEAN_DB": str(db), "CLEANER_WORKERS": 2, **settings})
+        self.pipeline = CleanStorePipeline.from_crawler(self.crawler)
+        self.db = db
+
+    def process(self, *items: RawArticle) -> list[Any]:
+        async def drive() -> list[Any]:
+            outcomes: list[Any] = []
+            for item in items:
+                try:
+                    outcomes.append(await self.pipeline.process_item(item))
+                except DropItem as exc:
+                    outcomes.append(exc)
+            return outcomes
+
+        return asyncio.run(drive())
+
+    def stat(self, event: str) -> int:
+        return self.crawler.stats.get_value(f"newsclean/{event}", 0)
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Iterator[_Run]:
+    opened: list[_Run] = []
+
+    def make(**settings: Any) -> _Run:
+        run = _Run(tmp_path / "news.sqlite", **settings)
+        run.pipeline.open_spider()
+        opened.append(run)
+        return run
+
+    yield make  # type: ignore[misc]
+    for run in opened:
+        run.pipeline.close_spider()
+
+
+def test_clean_pages_is_the_cli_cleaning() -> None:
+    html = KOMPAS.read_bytes()
+    assert clean_pages([html], [KOMPAS_URL]) == clean_html(html, url=KOMPAS_URL).to_dict()
+
+
+def test_merge_joins_page_bodies_in_order_with_first_page_metadata() -> None:
+    pages = [
+        CleanResult(title="Judul", authors=["Ani"], text="Satu dua tiga.\nEmpat lima.", word_count=5),
+        CleanResult(
+            title="Judul (2)", authors=["Budi"], text="Enam tujuh.", status="not_article", word_count=2
+        ),
+        CleanResult(title="Judul (3)", text="Delapan sembilan sepuluh.", status="not_article", word_count=3),
+    ]
+    merged = merge_pages(pages, CleanOptions(min_words=8))
+    assert merged.text == "Satu dua tiga.\nEmpat lima.\nEnam tujuh.\nDelapan sembilan sepuluh."
+    assert (merged.title, merged.authors, merged.word_count, merged.status) == (
+        "Judul",
+        ["Ani", "Budi"],
+        10,
+        "ok",
+    )
+    assert pages[0].authors == ["Ani"], "merging must not mutate the first page's result"
+
+
+def test_merge_reports_a_short_whole_article_as_not_article() -> None:
+    pages = [CleanResult(text="Satu.", status="not_article"), CleanResult(text="Dua.", status="not_article")]
+    merged = merge_pages(pages, CleanOptions(min_words=20))
+    assert merged.status == "not_article" and "2 words" in merged.error
+
+
+def test_pipeline_stores_the_clean_record_and_returns_it_for_feeds(run: Any) -> None:
+    pipe = run()
+    (record,) = pipe.process(_article(KOMPAS_URL, KOMPAS.read_bytes(), requested_url=KOMPAS_URL + "?src=rss"))
+    assert list(record) == list(EXPORT_FIELDS)
+    json.dumps(record)  # plain data only: no raw bytes in a feed
+    assert record["status"] == "ok" and record["text"] == clean_html(KOMPAS.read_bytes(), url=KOMPAS_URL).text
+    assert pipe.stat("stored") == 1
+    with ArticleStore(pipe.db) as store:
+        assert store.record(KOMPAS_URL)["text"] == record["text"]
+        assert store.raw_pages(KOMPAS_URL).bodies == [KOMPAS.read_bytes()]
+        assert store.find(KOMPAS_URL + "?src=rss") is not None
+
+
+def test_duplicate_in_one_run_is_dropped_with_a_reason_and_remembered(run: Any) -> None:
+    pipe = run()
+    html = KOMPAS.read_bytes()
+    first, second = pipe.process(
+        _article(KOMPAS_URL, html, requested_url=KOMPAS_URL),
+        _article(KOMPAS_URL, html, requested_url="https://regional.kompas.com/redirect/komeng"),
+    )
+    assert first["status"] == "ok"
+    assert isinstance(second, DropItem) and "duplicate" in str(second)
+    assert (pipe.stat("stored"), pipe.stat("duplicate")) == (1, 1)
+    with ArticleStore(pipe.db) as store:
+        assert len(store) == 1
+        assert store.find("https://regional.kompas.com/redirect/komeng") is not None
+
+
+def test_unusable_pages_are_stored_with_their_error_and_the_batch_goes_on(run: Any) -> None:
+    pipe = run()
+    outcomes = pipe.process(
+        _article("https://a.test/kosong", b""),
+        _article("https://a.test/biner", bytes(range(256)) * 50),
+        _article("https://a.test/pendek", b"<html><body><p>Hanya satu kalimat.</p></body></html>"),
+        _article(KOMPAS_URL, KOMPAS.read_bytes()),
+    )
+    assert [o["status"] for o in outcomes] == ["empty", "error", "not_article", "ok"]
+    assert all(o["error"] for o in outcomes[:3])
+    assert (pipe.stat("stored"), pipe.stat("clean_error"), pipe.stat("not_article")) == (4, 2, 1)
+    with ArticleStore(pipe.db) as store:
+        assert store.status_counts() == {"empty": 1, "error": 1, "not_article": 1, "ok": 1}
+
+
+def test_cleaning_off_stores_raw_only(run: Any) -> None:
+    pipe = run(CLEANER_ENABLED=False)
+    (record,) = pipe.process(_article(KOMPAS_URL, KOMPAS.read_bytes(), outlet="kompas"))
+    assert (record["status"], record["text"], record["title"], record["outlet"]) == (
+        "raw",
+        "",
+        None,
+        "kompas",
+    )
+    with ArticleStore(pipe.db) as store:
+        assert store.raw_pages(KOMPAS_URL).bodies == [KOMPAS.read_bytes()]
+
+
+def test_items_other_than_articles_pass_through(run: Any) -> None:
+    pipe = run()
+    assert pipe.process({"something": "else"}) == [{"something": "else"}]
