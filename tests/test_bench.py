@@ -1,0 +1,68 @@
+"""`newsclean bench` smoke test on three real pages: the figures are there, positive and consistent.
+
+No speed is asserted: a benchmark prints figures, the targets are read off its output on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsclean.cli import main
+
+CORPUS = Path(__file__).parent / "fixtures" / "id-news"
+PAGES = ("anpandu_kompas-singlepage.html", "tisorlawan_detik_1.html", "ogs_okezone.html")
+
+
+@pytest.fixture
+def three_pages(tmp_path: Path) -> Path:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in PAGES:
+        shutil.copy(CORPUS / name, pages / name)
+    shutil.copy(CORPUS / "manifest.tsv", pages / "manifest.tsv")
+    return pages
+
+
+def _bench(args: list[str], tmp_path: Path) -> dict[str, Any]:
+    out = tmp_path / "bench.json"
+    assert main(["bench", *args, "--rounds", "1", "--json", "-o", str(out)]) == 0
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_extraction_figures_and_ratio(three_pages: Path, tmp_path: Path) -> None:
+    report = _bench([str(three_pages), "--no-workers"], tmp_path)
+    extraction = report["extraction"]
+    assert (extraction["pages"], extraction["rounds"]) == (3, 1)
+    systems = extraction["systems"]
+    assert set(systems) == {"newsclean", "trafilatura"}
+    for figures in systems.values():
+        assert all(value > 0 for value in figures.values()), figures
+        assert figures["pages_per_s_median"] == pytest.approx(1000 / figures["ms_per_page_median"], rel=0.01)
+    ours, bare = systems["newsclean"], systems["trafilatura"]
+    ratio = extraction["ratio"]
+    assert ratio["of"] == "newsclean/trafilatura"
+    assert ratio["ms_per_page_median"] == pytest.approx(
+        ours["ms_per_page_median"] / bare["ms_per_page_median"], rel=0.01
+    )
+    assert ratio["ms_per_page_mean"] == pytest.approx(
+        ours["ms_per_page_mean"] / bare["ms_per_page_mean"], rel=0.01
+    )
+    assert report["clean_workers"] == {"skipped": "--no-workers"}
+
+
+def test_text_report(three_pages: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", str(three_pages), "--rounds", "1", "--limit", "2", "--no-workers"]) == 0
+    out = capsys.readouterr().out
+    assert "Extraction on 2 pages" in out
+    assert "ratio newsclean/trafilatura:" in out
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    assert main(["bench", str(tmp_path / "missing")]) == 2
+    assert main(["bench", str(tmp_path)]) == 2  # no pages
+    assert main(["bench", str(CORPUS), "--rounds", "0"]) == 2
