@@ -27,6 +27,11 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]
 _WINDOWS_1252_ALIASES = {"latin_1", "iso8859-1", "ascii", "iso-8859-1"}
 #: Control characters lxml refuses; tab, newline and carriage return stay.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: C0 control bytes text never holds (tab, LF, FF, CR, ESC excepted); random or compressed data is ~10% these.
+_BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+#: Above this share of control bytes in its first 64 KiB an input is binary data, not a page; a page with
+#: a few stray NULs stays far below it.
+BINARY_SHARE = 0.05
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -43,6 +48,14 @@ def _normalise(label: str | None) -> str | None:
     except LookupError:
         return None
     return "cp1252" if name in _WINDOWS_1252_ALIASES else name
+
+
+def binary_share(data: bytes) -> float:
+    """Share of control bytes in the first 64 KiB; 0.0 after a BOM, since UTF-16/32 text is full of NULs."""
+    sample = data[:65536]
+    if not sample or sample.startswith(tuple(bom for bom, _ in _BOMS)):
+        return 0.0
+    return (len(sample) - len(sample.translate(None, _BINARY_BYTES))) / len(sample)
 
 
 def decode_html(data: bytes, http_encoding: str | None = None) -> tuple[str, str]:

@@ -26,6 +26,9 @@ _PARSER = lxml.html.HTMLParser(
     no_network=True,
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+#: A DOCTYPE with an internal subset (`<!DOCTYPE x [<!ENTITY ...>]>`): HTML never needs one, and its `]>`
+#: would leak into the text. libxml2's HTML parser does not expand such entities: an entity bomb stays inert.
+_DOCTYPE_SUBSET = re.compile(r"^\s*<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
 #: Tags that never carry article text; dropping them first makes every later XPath cheaper.
 _NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed")
 
@@ -37,6 +40,7 @@ class NotHTML(ValueError):
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse a page once; raises NotHTML when nothing usable comes out."""
     text = _XML_DECLARATION.sub("", text, count=1)
+    text = _DOCTYPE_SUBSET.sub("", text, count=1)
     if not text.strip():
         raise NotHTML("the input is empty")
     try:

@@ -8,7 +8,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from .decoding import decode_html
+from .decoding import BINARY_SHARE, binary_share, decode_html
 from .dom import NotHTML, page_url, parse_html, prune, select_body, strip_non_text
 from .extract import extract_body
 from .fragment import fragment_blocks
@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+")
 _DEFAULT_OPTIONS = CleanOptions()
+#: A page whose text is at least this share link text (after pruning) is an index or menu, not an article.
+_MAX_LINK_SHARE = 0.85
 
 
 def clean_html(
@@ -58,6 +60,9 @@ def _clean_html(
     if isinstance(html, bytes):
         if not html.strip():
             return CleanResult.failure("empty", "the input is empty", url)
+        share = binary_share(html)
+        if share > BINARY_SHARE:
+            return CleanResult.failure("error", f"binary data, not HTML ({share:.0%} control bytes)", url)
         html, _ = decode_html(html, options.http_encoding)
     try:
         tree = parse_html(html)
@@ -73,6 +78,10 @@ def _clean_html(
 
     strip_non_text(tree)
     prune(tree, rules.drop, result.removed)
+    link_share = _link_share(tree)
+    if link_share >= _MAX_LINK_SHARE:
+        result.status, result.error = "not_article", f"the page is links only ({link_share:.0%} of its text)"
+        return result
     container = select_body(tree, rules.body)
     if container is not None:
         tree = _isolate(container)
@@ -146,6 +155,17 @@ def _isolate(container: etree._Element) -> lxml.html.HtmlElement:
     container.tail = None
     body.append(container)
     return document
+
+
+def _link_share(tree: etree._Element) -> float:
+    """Share of the page's visible characters that sit inside links (0.0 for pages with little text)."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    total = sum(len(t.strip()) for t in root.itertext())
+    if total < 200:
+        return 0.0
+    linked = sum(len(t.strip()) for a in root.iter("a") for t in a.itertext())
+    return linked / total
 
 
 __all__ = ["CleanOptions", "CleanResult", "Removed", "clean_html", "clean_text"]
