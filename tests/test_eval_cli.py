@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -67,10 +68,13 @@ def test_bare_trafilatura_columns_reproduce_the_published_baseline(
 
 @pytest.fixture
 def small_gold(tmp_path: Path) -> Path:
-    """Two corpus pages; the second one's leak list also names its own first gold paragraph."""
+    """Two corpus pages, the first gzipped; the second one's leak list also names its first gold paragraph."""
     for name in ("anpandu_kompas-singlepage", "tisorlawan_detik_1"):
-        for suffix in (".html", ".body.txt", ".leaks.txt"):
+        for suffix in (".body.txt", ".leaks.txt"):
             shutil.copy(CORPUS / f"{name}{suffix}", tmp_path / f"{name}{suffix}")
+    html = (CORPUS / "anpandu_kompas-singlepage.html").read_bytes()
+    (tmp_path / "anpandu_kompas-singlepage.html.gz").write_bytes(gzip.compress(html))
+    shutil.copy(CORPUS / "tisorlawan_detik_1.html", tmp_path / "tisorlawan_detik_1.html")
     shutil.copy(CORPUS / "manifest.tsv", tmp_path / "manifest.tsv")
     first = (CORPUS / "tisorlawan_detik_1.body.txt").read_text(encoding="utf-8").splitlines()[0]
     with (tmp_path / "tisorlawan_detik_1.leaks.txt").open("a", encoding="utf-8") as leaks:
@@ -98,10 +102,31 @@ def test_max_leaks_counts_newsclean_leaks(small_gold: Path, capsys: pytest.Captu
     assert "anpandu_kompas-singlepage" in out and "overall (2 pages)" in out
 
 
+def test_gzipped_page_is_scored_with_its_manifest_url(
+    small_gold: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval", str(small_gold), "--json"]) == 0
+    kompas = json.loads(capsys.readouterr().out)["gold"]["pages"][0]
+    assert kompas["file"] == "anpandu_kompas-singlepage.html.gz"
+    assert kompas["url"].startswith("http://")
+    assert kompas["systems"]["trafilatura"]["recall"] > 0.9  # the page was really read and extracted
+
+
 def test_url_from_page_passes_no_manifest_url(small_gold: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", str(small_gold), "--json", "--url-from", "page"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert [p["url"] for p in report["gold"]["pages"]] == [None, None]
+
+
+def test_unreadable_page_is_reported_and_fails_the_run(
+    small_gold: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (small_gold / "broken.html.gz").write_bytes(b"not gzip at all")
+    (small_gold / "broken.body.txt").write_text("Isi.\n", encoding="utf-8")
+    assert main(["eval", str(small_gold), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [e["page"] for e in report["gold"]["errors"]] == ["broken"]
+    assert len(report["gold"]["pages"]) == 2
 
 
 def test_snippets_are_pooled_per_system(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
