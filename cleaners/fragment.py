@@ -14,7 +14,8 @@ from lxml import etree
 from .result import Removed
 
 #: A short lead-in that names what follows ("Baca juga:", "Read more:", "Pilihan Editor:").
-_LABEL = re.compile(r"^\s*[\w\s.'’-]{2,32}?\s*[:：»>|–-]+\s*", re.UNICODE)
+_LABEL = re.compile(r"^\s*(?:[^\W\d_][\w'’.-]*\s*){1,4}?[:：»>|–-]+(?!/)\s*")
+
 _BLOCK_TAGS = ("p", "head", "quote", "code")
 
 
@@ -73,18 +74,18 @@ def _squash(text: str) -> str:
 def _is_link_promo(block: Tag, text: str) -> bool:
     """A block that is a short label followed by nothing but link text is a promo, whatever its wording.
 
-    Also catches a block that is one link only, the shape of unlabelled related-article teasers.
+    "Baca juga: <a>headline</a>", "Read more: <a>...</a>", "Lea aquí: <a>...</a>". The label is one to
+    four words starting with a letter, so a dated entry ("2 June 2019: <a>Report</a>") or a sentence ending
+    in a link stays. Table rows are data, never promos.
     """
-    if len(text) > 300:
+    if block.name == "row" or len(text) > 300:
         return False
     link_text = _squash(" ".join(ref.get_text(" ") for ref in block.find_all("ref")))
-    if not link_text:
+    if not link_text or link_text not in text:
         return False
-    rest = text.replace(link_text, "", 1) if link_text in text else None
-    if rest is None:
-        return False
-    rest = rest.strip(" \t:：»>|–-.")
-    if not rest:
-        return True
     label = _LABEL.match(text)
-    return bool(label) and len(rest) <= len(label.group(0)) and text.startswith(rest)
+    if label is None:
+        # one link and nothing else: an unlabelled related-article teaser or a bare embed URL
+        return not text.replace(link_text, "", 1).strip(" \t:：»>|–-.")
+    rest = text[label.end() :].strip(" \t.")
+    return rest == link_text

@@ -15,6 +15,8 @@ from typing import Any
 
 from lxml import etree
 
+from .rules import Selector
+
 logger = logging.getLogger(__name__)
 
 _ARTICLE_TYPES = {
@@ -40,6 +42,7 @@ _DATE_FORMATS = (
     "%a, %d %b %Y %H:%M:%S %z",
     "%a, %d %b %Y %H:%M:%S %Z",
 )
+MetaRules = tuple[tuple[str, tuple[Selector, ...]], ...]
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:•]\s+")
 
 
@@ -49,6 +52,7 @@ class Metadata:
 
     title: str | None = None
     authors: list[str] = field(default_factory=list)
+    editor: str | None = None
     date_published: str | None = None
     date_modified: str | None = None
     description: str | None = None
@@ -181,8 +185,51 @@ def _title_from_head(tree: etree._Element, site_name: str | None) -> str | None:
     return title
 
 
-def extract_metadata(tree: etree._Element) -> Metadata:
-    """Collect metadata; the first source that has a field wins."""
+def _element_value(element: object) -> str | None:
+    if isinstance(element, str):  # an XPath attribute result
+        return _clean(element)
+    if not isinstance(element, etree._Element):
+        return None
+    for attribute in ("content", "datetime", "value"):
+        value = _clean(element.get(attribute))
+        if value:
+            return value
+    return _clean(element.text_content()) if hasattr(element, "text_content") else _clean(element.text)
+
+
+def _outlet_value(tree: etree._Element, selectors: tuple[Selector, ...]) -> str | None:
+    for selector in selectors:
+        try:
+            matches = selector.xpath(tree)
+        except etree.XPathError:
+            continue
+        for element in matches:
+            value = _element_value(element)
+            if value:
+                return value
+    return None
+
+
+def _apply_outlet_meta(md: Metadata, tree: etree._Element, rules: MetaRules) -> None:
+    """Fill what JSON-LD and the standard tags left empty from the outlet's own `[meta]` tags."""
+    for name, selectors in rules:
+        if getattr(md, name):
+            continue
+        value = _outlet_value(tree, selectors)
+        if value is None:
+            continue
+        if name in ("authors", "tags"):
+            setattr(md, name, _names(value) if name == "authors" else _keywords(value))
+        elif name in ("date_published", "date_modified"):
+            setattr(md, name, normalise_date(value))
+        elif name == "language":
+            md.language = _language(value)
+        else:
+            setattr(md, name, value)
+
+
+def extract_metadata(tree: etree._Element, outlet_meta: MetaRules = ()) -> Metadata:
+    """Collect metadata; the first source that has a field wins, the outlet's own tags fill the gaps."""
     md = Metadata()
     for obj in _json_ld_objects(tree):
         types = _types(obj)
@@ -249,6 +296,7 @@ def extract_metadata(tree: etree._Element) -> Metadata:
             "//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')='content-language']/@content"
         )
         md.language = _language(equiv[0]) if equiv else None
+    _apply_outlet_meta(md, tree, outlet_meta)
     md.tags = list(dict.fromkeys(md.tags))
     md.authors = list(dict.fromkeys(md.authors))
     return md

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import re
 
-import lxml.html
 from lxml import etree
 
+from .container import isolate, wrap_loose_text
 from .decoding import BINARY_SHARE, binary_share, decode_html
 from .dom import NotHTML, page_url, parse_html, prune, select_body, strip_non_text
 from .extract import extract_body
@@ -74,7 +74,7 @@ def _clean_html(
     result = CleanResult(url=url or canonical, canonical_url=canonical)
     rules = registry.ruleset(result.url, tree)
     result.outlet = rules.outlet
-    _fill_metadata(result, tree)
+    _fill_metadata(result, tree, rules)
 
     strip_non_text(tree)
     prune(tree, rules.drop, result.removed)
@@ -84,7 +84,8 @@ def _clean_html(
         return result
     container = select_body(tree, rules.body)
     if container is not None:
-        tree = _isolate(container)
+        wrap_loose_text(container)
+        tree = isolate(container)
     body = extract_body(tree, result.url, options)
     paragraphs = fragment_blocks(body, result.removed) if body is not None else []
     return _finish(result, paragraphs, rules, options, found_body=body is not None)
@@ -134,10 +135,11 @@ def _finish(
     return result
 
 
-def _fill_metadata(result: CleanResult, tree: etree._Element) -> None:
-    md = extract_metadata(tree)
+def _fill_metadata(result: CleanResult, tree: etree._Element, rules: RuleSet) -> None:
+    md = extract_metadata(tree, rules.meta)
     result.title = md.title
     result.authors = md.authors
+    result.editor = md.editor
     result.date_published = md.date_published
     result.date_modified = md.date_modified
     result.description = md.description
@@ -146,15 +148,6 @@ def _fill_metadata(result: CleanResult, tree: etree._Element) -> None:
     result.language = md.language
     result.site_name = md.site_name
     result.image = md.image
-
-
-def _isolate(container: etree._Element) -> lxml.html.HtmlElement:
-    """A minimal document holding only the article container, so extraction cannot wander into rails."""
-    document = lxml.html.Element("html")
-    body = etree.SubElement(document, "body")
-    container.tail = None
-    body.append(container)
-    return document
 
 
 def _link_share(tree: etree._Element) -> float:

@@ -27,7 +27,34 @@ GENERIC_NAME = "_generic"
 
 _TRANSLATOR = GenericTranslator()
 _LINE_SECTIONS = ("drop", "stop", "tail", "dateline", "signoff")
-_TOP_KEYS = {"name", "domains", "detect", "description", "body", "drop", "lines", "single_page", "evidence"}
+_TOP_KEYS = {
+    "name",
+    "domains",
+    "detect",
+    "description",
+    "body",
+    "drop",
+    "lines",
+    "meta",
+    "single_page",
+    "evidence",
+}
+#: Result fields an outlet's `[meta]` table may fill from its own tags (e.g. detik's `dtk:publishdate`).
+META_FIELDS = frozenset(
+    {
+        "title",
+        "authors",
+        "editor",
+        "date_published",
+        "date_modified",
+        "description",
+        "section",
+        "tags",
+        "site_name",
+        "image",
+        "language",
+    }
+)
 
 
 class RulesError(ValueError):
@@ -66,6 +93,7 @@ class SiteRules:
     tail_lines: tuple[LinePattern, ...] = ()
     dateline_lines: tuple[LinePattern, ...] = ()
     signoff_lines: tuple[LinePattern, ...] = ()
+    meta: tuple[tuple[str, tuple[Selector, ...]], ...] = ()
     single_page: str | None = None
 
     @property
@@ -116,6 +144,16 @@ class RuleSet:
     def signoff_lines(self) -> tuple[LinePattern, ...]:
         return self._chain("signoff_lines")
 
+    @property
+    def meta(self) -> tuple[tuple[str, tuple[Selector, ...]], ...]:
+        # the outlet's own tags first: they are the most specific source
+        return tuple(item for part in reversed(self.parts) for item in part.meta)
+
+    @property
+    def single_page(self) -> str | None:
+        found = [part.single_page for part in self.parts if part.single_page]
+        return found[-1] if found else None
+
 
 def _compile_css(path: Path, section: str, name: str, css: object) -> Selector:
     if not isinstance(css, str) or not css.strip():
@@ -134,6 +172,21 @@ def _compile_regex(path: Path, section: str, name: str, pattern: object) -> Line
         return LinePattern(f"{path.stem}:{name}", re.compile(pattern, re.IGNORECASE))
     except re.error as exc:
         raise RulesError(f"{path}: [lines.{section}] {name!r}: bad regex {pattern!r}: {exc}") from exc
+
+
+def _compile_meta(path: Path, data: dict) -> tuple[tuple[str, tuple[Selector, ...]], ...]:
+    """`[meta]`: result field -> CSS selectors; the element gives `content`, `datetime` or its text."""
+    table = _table(path, data, "meta")
+    compiled = []
+    for name, selectors in table.items():
+        if name not in META_FIELDS:
+            raise RulesError(f"{path}: [meta] {name!r} is not a result field; allowed: {sorted(META_FIELDS)}")
+        if isinstance(selectors, str):
+            selectors = [selectors]
+        if not isinstance(selectors, list) or not selectors:
+            raise RulesError(f"{path}: [meta] {name!r} must be a CSS selector or a list of them")
+        compiled.append((name, tuple(_compile_css(path, "meta", name, css) for css in selectors)))
+    return tuple(compiled)
 
 
 def _table(path: Path, data: dict, key: str) -> dict[str, object]:
@@ -183,6 +236,7 @@ def parse_rules_file(path: Path) -> SiteRules:
         tail_lines=compiled_lines["tail"],
         dateline_lines=compiled_lines["dateline"],
         signoff_lines=compiled_lines["signoff"],
+        meta=_compile_meta(path, data),
         single_page=single_page,
     )
 

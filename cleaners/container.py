@@ -1,0 +1,106 @@
+"""The article container, made extractor-friendly: loose text runs wrapped, then isolated in a tiny document.
+
+Works on the one lxml tree after pruning; nothing here re-parses the page.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+from lxml import etree
+
+#: Tags that start a new block; text runs between them get their own paragraph before extraction.
+_BLOCK_TAGS = frozenset(
+    (
+        "p",
+        "div",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "main",
+        "figure",
+        "form",
+        "table",
+        "ul",
+        "ol",
+        "dl",
+        "blockquote",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "center",
+    )
+)
+
+
+def wrap_loose_text(container: etree._Element) -> None:
+    """Give every run of bare text and inline markup that sits between blocks its own `<p>`.
+
+    Old layouts put the first paragraph (often with the dateline) straight into the container before the first
+    `<p>` ("<div><b>Kapanlagi.com</b> - text<p>..."); extractors treat such runs as noise and drop them.
+    The wrapper is a `<div>` when the container has no `<p>`: trafilatura then reads divs as paragraphs.
+    """
+    wrapper = "p" if container.find(".//p") is not None else "div"
+    for element in list(container.iter()):
+        if not isinstance(element.tag, str) or element.tag in ("p", "pre", "table", "ul", "ol", "dl"):
+            continue
+        children = list(element)
+        if not any(child.tag in _BLOCK_TAGS for child in children):
+            continue
+        has_loose = bool(element.text and element.text.strip()) or any(
+            (child.tag not in _BLOCK_TAGS and isinstance(child.tag, str) and child.tag != "br")
+            or (child.tag in _BLOCK_TAGS and child.tail and child.tail.strip())
+            for child in children
+        )
+        if has_loose:
+            _regroup(element, children, wrapper)
+
+
+def _regroup(element: etree._Element, children: list[etree._Element], wrapper: str) -> None:
+    text, element.text = element.text, None
+    for child in children:
+        element.remove(child)
+    run: list[etree._Element] = []
+
+    def flush() -> None:
+        nonlocal text, run
+        has_text = bool(text and text.strip()) or any(
+            node.tag != "br" or (node.tail and node.tail.strip()) for node in run
+        )
+        if has_text:
+            paragraph = etree.SubElement(element, wrapper)
+            paragraph.text = text
+            paragraph.extend(run)
+        text, run = None, []
+
+    for child in children:
+        if child.tag in _BLOCK_TAGS or not isinstance(child.tag, str):
+            tail, child.tail = child.tail, None
+            flush()
+            element.append(child)
+            text = tail
+        else:
+            run.append(child)
+    flush()
+
+
+#: Inline tags some outlets use as the article container ("<span itemprop=articleBody><div>...").
+_INLINE_CONTAINERS = frozenset(("span", "font", "em", "b", "i", "strong", "a"))
+
+
+def isolate(container: etree._Element) -> lxml.html.HtmlElement:
+    """A minimal document holding only the article container, so extraction cannot wander into rails."""
+    document = lxml.html.Element("html")
+    body = etree.SubElement(document, "body")
+    container.tail = None
+    if container.tag in _INLINE_CONTAINERS:
+        container.tag = "div"  # an inline element holding blocks makes trafilatura fall back to flat text
+    body.append(container)
+    return document
