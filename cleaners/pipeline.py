@@ -9,12 +9,13 @@ from lxml import etree
 
 from .container import isolate, wrap_loose_text
 from .decoding import BINARY_SHARE, binary_share, decode_html
-from .dom import NotHTML, page_url, parse_html, prune, select_body, strip_non_text
+from .dom import NotHTML, page_url, parse_html, select_body, strip_non_text
 from .extract import extract_body
 from .fragment import fragment_blocks
 from .lines import apply_line_rules, strip_header_lines
 from .metadata import extract_metadata
 from .options import CleanOptions
+from .pruning import prune
 from .result import CleanResult, Removed
 from .rules import RuleRegistry, RuleSet, default_registry
 
