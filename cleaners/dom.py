@@ -24,7 +24,12 @@ _PARSER = lxml.html.HTMLParser(
     remove_comments=True,
     remove_pis=True,
     no_network=True,
+    # Without it libxml2 caps a text node at 10 MB: a page with a >10 MB inline JSON blob lost all that came
+    # after it. Input size is bounded by CleanOptions.max_bytes instead.
+    huge_tree=True,
 )
+#: libxml2's own wording for a document nested too deeply; it stops parsing there.
+_TOO_DEEP = re.compile(r"Excessive depth in document: (\d+)")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 #: A DOCTYPE with an internal subset (`<!DOCTYPE x [<!ENTITY ...>]>`): HTML never needs one, and its `]>`
 #: would leak into the text. libxml2's HTML parser does not expand such entities: an entity bomb stays inert.
@@ -49,6 +54,13 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         raise NotHTML(f"not parseable as HTML: {exc}") from exc
     if tree is None or len(tree) == 0:
         raise NotHTML("the HTML has no elements")
+    fatal = next((e.message for e in _PARSER.error_log if e.level_name == "FATAL"), None)
+    if fatal:  # the parser stopped early: keep what came before, unless that is nothing readable
+        deep = _TOO_DEEP.search(fatal)
+        reason = f"markup nested more than {int(deep.group(1)):,} levels deep" if deep else fatal.strip()
+        if len(" ".join(tree.text_content().split())) < 200:
+            raise NotHTML(f"the HTML parser gave up: {reason}")
+        logger.warning("the HTML parser stopped early (%s); cleaning what came before", reason)
     return tree
 
 
