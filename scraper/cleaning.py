@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from cleaners import CleanOptions, CleanResult, clean_html
+from cleaners import CleanOptions, CleanResult, Removed, clean_html
 
 _WORD = re.compile(r"\w+")
 
@@ -36,13 +36,24 @@ def clean_pages(
     return merge_pages(results, options).to_dict()
 
 
+def _without_repeated_title(page: CleanResult, title: str | None, merged: CleanResult) -> str:
+    """A later page's text without its leading headline ("Judul (Halaman 2)"), a repeat of the title."""
+    head, _, rest = page.text.partition("\n")
+    titles = [t for t in (title, page.title) if t]
+    if head and any(head == t or head.startswith(t) for t in titles):
+        merged.removed.append(Removed.of("multipage:repeated-title", head))
+        return rest
+    return page.text
+
+
 def merge_pages(results: Sequence[CleanResult], options: CleanOptions) -> CleanResult:
     """One result from the results of an article's pages (a single page is returned unchanged)."""
     first = results[0]
     if len(results) == 1:
         return first
     merged = replace(first, authors=list(first.authors), removed=list(first.removed))
-    merged.text = "\n".join(result.text for result in results if result.text)
+    texts = [first.text] + [_without_repeated_title(result, first.title, merged) for result in results[1:]]
+    merged.text = "\n".join(text for text in texts if text)
     merged.word_count = len(_WORD.findall(merged.text))
     for result in results[1:]:
         merged.removed.extend(result.removed)

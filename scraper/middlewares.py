@@ -10,6 +10,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
 from scraper.storage import crawler_store, parse_time
@@ -40,7 +41,16 @@ class SkipStoredMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SkipStoredMiddleware:
-        return cls(crawler)
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.request_dropped, signal=signals.request_dropped)
+        return middleware
+
+    def request_dropped(self, request: Request) -> None:
+        """A redirect to an article already requested in this run is dropped by the duplicate filter:
+        remember where it came from, or the next run would request the redirecting URL again."""
+        meta = request.meta
+        if meta.get(META_ARTICLE) and not meta.get(META_CONTINUATION) and meta.get("redirect_urls"):
+            crawler_store(self.crawler).add_aliases(request.url, [meta.get(META_URL), *meta["redirect_urls"]])
 
     def process_request(self, request: Request) -> None:
         meta = request.meta

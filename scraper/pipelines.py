@@ -10,6 +10,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -129,7 +131,20 @@ def _new_pool(workers: int) -> ProcessPoolExecutor:
     """Fork where available: workers inherit the loaded rules and start in milliseconds."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+    )
+
+
+def _exit_with_parent(parent: int, interval: float = 1.0) -> None:
+    """Worker initializer: a crawl killed with SIGKILL must not leave its cleaning workers behind."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 async def _wait(future: Future[Any]) -> Any:

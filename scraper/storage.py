@@ -88,7 +88,7 @@ CREATE TABLE IF NOT EXISTS raw_pages (
 );
 CREATE TABLE IF NOT EXISTS url_aliases (
     alias TEXT PRIMARY KEY,
-    url TEXT NOT NULL REFERENCES articles (url) ON DELETE CASCADE
+    url TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS url_aliases_url ON url_aliases (url);
 """
@@ -251,7 +251,11 @@ class ArticleStore:
         return new
 
     def add_aliases(self, url: str, aliases: Iterable[str | None]) -> None:
-        """Remember other URLs that lead to a stored article, so they are not requested again."""
+        """Remember other URLs that lead to an article, so they are not requested again.
+
+        `url` need not be stored yet (a redirect to an article still being fetched): an alias only counts
+        once its article is stored.
+        """
         aliases = [alias for alias in aliases if alias and alias != url]
         if aliases:
             with self._transaction():

@@ -155,3 +155,13 @@ def test_cleaning_off_stores_raw_only(run: Any) -> None:
 def test_items_other_than_articles_pass_through(run: Any) -> None:
     pipe = run()
     assert pipe.process({"something": "else"}) == [{"something": "else"}]
+
+
+def test_merge_drops_the_headline_repeated_at_the_top_of_later_pages() -> None:
+    pages = [
+        CleanResult(title="Judul Berita", text="Judul Berita\nParagraf satu."),
+        CleanResult(title="Judul Berita (Halaman 2)", text="Judul Berita (Halaman 2)\nParagraf dua."),
+    ]
+    merged = merge_pages(pages, CleanOptions(min_words=1))
+    assert merged.text == "Judul Berita\nParagraf satu.\nParagraf dua."
+    assert [r.rule for r in merged.removed] == ["multipage:repeated-title"]

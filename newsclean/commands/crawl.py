@@ -1,8 +1,9 @@
 """Crawl news sites into the article database: new articles since the last run, cleaned, stored once.
 
 TARGET is a site root (sitemaps via robots.txt, then feeds, then links), a sitemap URL, a feed URL or an
-outlet profile name (e.g. `kompas`). Articles already in the database are not requested again, so the same
-command can run from cron, and a run that was killed is finished by running it again.
+outlet profile name (e.g. `kompas`); `spider:NAME` runs a project spider by name (arguments with -a).
+Articles already in the database are not requested again, so the same command can run from cron, and a run
+that was killed is finished by running it again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +47,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also write the records as a Scrapy feed (format from extension)",
     )
     parser.add_argument(
+        "-a",
+        dest="spider_args",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="spider argument, as `scrapy crawl -a` (repeatable)",
+    )
+    parser.add_argument(
         "-s",
         "--set",
         dest="settings",
@@ -63,12 +73,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsclean crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
-    from spiders.targets import resolve
-
     jobs: list[tuple[str, str, dict[str, Any]]] = []
     for target in args.targets:
         try:
-            name, kwargs = resolve(target)
+            name, kwargs = _resolve(target)
         except (ValueError, LookupError) as exc:
             print(f"newsclean crawl: {target}: {exc}", file=sys.stderr)
             continue
@@ -78,8 +86,17 @@ def run(args: argparse.Namespace) -> int:
     return _crawl(jobs, overrides, args)
 
 
+def _resolve(target: str) -> tuple[str, dict[str, Any]]:
+    """Spider name and arguments for a target; `spider:NAME` bypasses target detection."""
+    if target.startswith("spider:"):
+        return target.removeprefix("spider:"), {}
+    from spiders.targets import resolve
+
+    return resolve(target)
+
+
 def _spider_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = dict(_pairs(args.spider_args, "-a"))
     for name in ("since", "until"):
         value = getattr(args, name)
         if value is not None:
@@ -98,12 +115,7 @@ def _spider_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _setting_overrides(args: argparse.Namespace) -> dict[str, str | float]:
-    overrides: dict[str, str | float] = {}
-    for pair in args.settings:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"-s expects NAME=VALUE, got {pair!r}")
-        overrides[name.strip()] = value
+    overrides: dict[str, str | float] = dict(_pairs(args.settings, "-s"))
     if args.db:
         overrides["NEWSCLEAN_DB"] = args.db
     if args.refetch_after is not None:
@@ -111,6 +123,14 @@ def _setting_overrides(args: argparse.Namespace) -> dict[str, str | float]:
             raise ValueError("--refetch-after must not be negative")
         overrides["NEWSCLEAN_REFETCH_AFTER_DAYS"] = args.refetch_after
     return overrides
+
+
+def _pairs(pairs: list[str], option: str) -> Iterator[tuple[str, str]]:
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"{option} expects NAME=VALUE, got {pair!r}")
+        yield name.strip(), value
 
 
 def _crawl(
@@ -138,7 +158,12 @@ def _crawl(
     asyncio_reactor = settings.get("TWISTED_REACTOR", "").endswith("AsyncioSelectorReactor")
     process_cls = AsyncCrawlerProcess if asyncio_reactor else CrawlerProcess
     # Logging stays as the CLI configured it (-v/-q): Scrapy's own root handler would bury the progress line.
-    process = process_cls(settings, install_root_handler=False)
+    # Scrapy sets its loggers to DEBUG, so hold the CLI's handlers to the CLI's level.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    root = logging.getLogger()
+    for handler in root.handlers:
+        handler.setLevel(max(handler.level, root.level))
+    process = process_cls(settings)
     crawlers = []
     started = time.monotonic()
     for target, name, kwargs in jobs:

@@ -1,0 +1,209 @@
+"""`newsclean crawl`, `export` and `reclean` end to end: real crawls in subprocesses against the local site.
+
+These use the contract-following stub spider (tests/stubspiders.py: RSS + Atom of the local site) so that
+they pin the storage/pipeline/CLI half on its own: exact stored set, clean bodies, one row per article, no
+re-fetches on the second run, exports and offline re-cleaning.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from crawl_helpers import newsclean, rows_per_url, stub_crawl, urls
+from localsite import (
+    BY_KEY,
+    CONTINUATION_PATHS,
+    EXPECTED_FEED_ARTICLES,
+    MULTIPAGE,
+    REDIRECT_PATH,
+    LocalNewsSite,
+)
+from localsite.pages import _RAIL_KEYS
+
+from scraper.storage import ArticleStore
+
+#: Every path that serves (or redirects to) an article page: none may be requested by a second run.
+ARTICLE_PATHS = {a.path for a in BY_KEY.values()} | set(CONTINUATION_PATHS) | {REDIRECT_PATH}
+
+
+class Crawled:
+    def __init__(self, site: LocalNewsSite, db: Path, output: str, requests: list[str]) -> None:
+        self.site, self.db, self.output, self.requests = site, db, output, requests
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[LocalNewsSite]:
+    with LocalNewsSite() as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def crawled(site: LocalNewsSite, tmp_path_factory: pytest.TempPathFactory) -> Crawled:
+    work = tmp_path_factory.mktemp("crawl")
+    site.clear_log()
+    done = stub_crawl(site.base_url, work / "news.sqlite", cwd=work)
+    assert done.returncode == 0, done.stderr
+    return Crawled(site, work / "news.sqlite", done.stdout, site.requests)
+
+
+def _summary(output: str, label: str) -> int:
+    match = re.search(rf"^\s+{re.escape(label)}\s+(\d+)$", output, re.MULTILINE)
+    assert match, f"no {label!r} line in:\n{output}"
+    return int(match.group(1))
+
+
+def _copy_db(db: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "copy.sqlite"
+    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    return copy
+
+
+def test_each_feed_article_is_stored_exactly_once(crawled: Crawled) -> None:
+    assert rows_per_url(crawled.db) == dict.fromkeys(urls(crawled.site.base_url, EXPECTED_FEED_ARTICLES), 1)
+    assert _summary(crawled.output, "stored") == len(EXPECTED_FEED_ARTICLES)
+    assert _summary(crawled.output, "fetch errors") == 0
+
+
+def test_stored_bodies_are_clean(crawled: Crawled) -> None:
+    rail_titles = {BY_KEY[key].title for key in _RAIL_KEYS}
+    with ArticleStore(crawled.db) as store:
+        records = list(store.records())
+    assert {r["status"] for r in records} == {"ok"}
+    for record in records:
+        text = record["text"]
+        assert record["word_count"] > 100, record["url"]
+        assert "Baca juga" not in text and "Editor:" not in text, record["url"]
+        leaked = {title for title in rail_titles - {record["title"]} if title in text}
+        assert not leaked, (record["url"], leaked)
+
+
+def test_multipage_article_is_one_row_with_every_page_in_order(crawled: Crawled) -> None:
+    url = crawled.site.base_url + MULTIPAGE.path
+    with ArticleStore(crawled.db) as store:
+        record = store.record(url)
+        assert [p.removeprefix(crawled.site.base_url) for p in record["pages"]] == [
+            MULTIPAGE.path,
+            *CONTINUATION_PATHS,
+        ]
+        assert len(store.raw_pages(url).bodies) == 3
+        assert not any("?page=" in stored for stored in store.urls())
+    positions = [record["text"].find(part[1][:60]) for part in MULTIPAGE.parts()]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "(Halaman 2)" not in record["text"]
+
+
+def test_second_run_requests_no_article_page(crawled: Crawled, tmp_path: Path) -> None:
+    site = crawled.site
+    db = _copy_db(crawled.db, tmp_path)
+    site.clear_log()
+    done = stub_crawl(site.base_url, db, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    requested = {path.split("#")[0] for path in site.requests}
+    assert requested & ARTICLE_PATHS == set(), "stored articles were fetched again"
+    assert requested == {"/robots.txt", "/rss", "/atom.xml"}
+    assert _summary(done.stdout, "stored") == 0
+    assert _summary(done.stdout, "skipped as already stored") >= len(EXPECTED_FEED_ARTICLES)
+    assert rows_per_url(db) == rows_per_url(crawled.db)
+
+
+def test_refetch_after_revisits_and_updates_in_place_and_feeds_still_work(
+    crawled: Crawled, tmp_path: Path
+) -> None:
+    site = crawled.site
+    db = _copy_db(crawled.db, tmp_path)
+    site.clear_log()
+    feed = tmp_path / "feed.jsonl"
+    done = stub_crawl(site.base_url, db, "--refetch-after", "0", "-o", str(feed), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert {site.base_url + p for p in site.requests} >= urls(site.base_url, EXPECTED_FEED_ARTICLES)
+    assert _summary(done.stdout, "updated") == len(EXPECTED_FEED_ARTICLES)
+    assert rows_per_url(db) == rows_per_url(crawled.db)
+    lines = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
+    assert {line["url"] for line in lines} == urls(site.base_url, EXPECTED_FEED_ARTICLES)
+    assert all(line["fetched_at"] and line["text"] and "bodies" not in line for line in lines)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_export_round_trips_every_record(crawled: Crawled, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"articles.{fmt}"
+    done = newsclean("export", "--db", str(crawled.db), "--format", fmt, "-o", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with ArticleStore(crawled.db) as store:
+        expected = list(store.records())
+    if fmt == "jsonl":
+        exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    elif fmt == "csv":
+        with out.open(encoding="utf-8", newline="") as stream:
+            exported = [_from_csv(row) for row in csv.DictReader(stream)]
+    else:
+        exported = pq.read_table(out).to_pylist()
+    assert exported == expected
+    assert list(exported[0])[:3] == ["url", "canonical_url", "fetched_at"]
+
+
+def _from_csv(row: dict[str, str]) -> dict[str, object]:
+    parsed: dict[str, object] = {}
+    for name, value in row.items():
+        if name in ("authors", "tags", "removed", "pages"):
+            parsed[name] = json.loads(value)
+        elif name == "word_count":
+            parsed[name] = int(value)
+        else:
+            parsed[name] = value if value != "" else None
+    return parsed
+
+
+def test_export_jsonl_to_stdout_and_usage_errors(crawled: Crawled, tmp_path: Path) -> None:
+    done = newsclean("export", "--db", str(crawled.db), "--status", "ok", cwd=tmp_path)
+    assert done.returncode == 0 and len(done.stdout.splitlines()) == len(EXPECTED_FEED_ARTICLES)
+    assert newsclean("export", "--db", str(crawled.db), "--format", "parquet", cwd=tmp_path).returncode == 2
+    missing = newsclean("export", "--db", str(tmp_path / "none.sqlite"), cwd=tmp_path)
+    assert missing.returncode == 1 and "no such database" in missing.stderr
+    assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_reclean_restores_a_damaged_row_offline(crawled: Crawled, tmp_path: Path) -> None:
+    db = _copy_db(crawled.db, tmp_path)
+    url = crawled.site.base_url + BY_KEY["menhub"].path
+    with ArticleStore(db) as store:
+        original = store.record(url)
+        store.update_result(url, {**original, "text": "rusak", "status": "error"})
+    crawled.site.clear_log()
+    done = newsclean("reclean", "--db", str(db), "--workers", "2", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "changed 1 (1 with a new body)" in done.stdout and "error -> ok: 1" in done.stdout
+    assert crawled.site.requests == [], "reclean must not download anything"
+    with ArticleStore(db) as store:
+        assert store.record(url)["text"] == original["text"]
+        assert store.record(url)["status"] == "ok"
+
+
+def test_crawl_with_cleaning_off_stores_raw_and_reclean_cleans_it(crawled: Crawled, tmp_path: Path) -> None:
+    db = tmp_path / "raw.sqlite"
+    done = stub_crawl(crawled.site.base_url, db, "-s", "CLEANER_ENABLED=False", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with ArticleStore(db) as store:
+        assert store.status_counts() == {"raw": len(EXPECTED_FEED_ARTICLES)}
+    done = newsclean("reclean", "--db", str(db), cwd=tmp_path)
+    assert done.returncode == 0 and f"raw -> ok: {len(EXPECTED_FEED_ARTICLES)}" in done.stdout
+    with ArticleStore(db) as raw_store, ArticleStore(crawled.db) as clean_store:
+        assert {r["url"]: r["text"] for r in raw_store.records()} == {
+            r["url"]: r["text"] for r in clean_store.records()
+        }
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    unreachable = stub_crawl("http://127.0.0.1:9", tmp_path / "x.sqlite", "-s", "RETRY_TIMES=0", cwd=tmp_path)
+    assert unreachable.returncode == 1 and "nothing could be crawled" in unreachable.stderr
+    assert newsclean("crawl", "--since", "kemarin", "spider:stubfeed", cwd=tmp_path).returncode == 2
+    assert newsclean("crawl", "-s", "NOVALUE", "spider:stubfeed", cwd=tmp_path).returncode == 2
+    assert newsclean("crawl", "--max-articles", "0", "spider:stubfeed", cwd=tmp_path).returncode == 2
+    assert not (tmp_path / "output").exists()

@@ -1,0 +1,73 @@
+"""Kill -9 a crawl mid-way, run the same command again: every article stored exactly once, nothing lost."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+from crawl_helpers import FAST, STUB, command, env, rows_per_url, urls
+from localsite import EXPECTED_FEED_ARTICLES, LocalNewsSite
+
+
+def _stored(db: Path) -> int:
+    try:
+        with sqlite3.connect(db, timeout=5) as connection:
+            return connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
+
+
+def test_sigkill_then_rerun_stores_every_article_exactly_once(tmp_path: Path) -> None:
+    db = tmp_path / "news.sqlite"
+    # One request at a time with a delay, so the kill lands mid-crawl.
+    args = command(
+        "crawl", "spider:stubfeed", "--db", str(db), *STUB, *FAST,
+        "-s", "DOWNLOAD_DELAY=0.25", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    )  # fmt: skip
+    with LocalNewsSite() as site:
+        args[4:4] = ["-a", f"url={site.base_url}"]
+        crawl = subprocess.Popen(
+            args, cwd=tmp_path, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 30
+        while _stored(db) < 2 and time.monotonic() < deadline and crawl.poll() is None:
+            time.sleep(0.05)
+        workers = _children(crawl.pid)
+        crawl.send_signal(signal.SIGKILL)
+        crawl.communicate(timeout=10)
+        assert crawl.returncode == -signal.SIGKILL
+
+        before = rows_per_url(db)
+        assert 2 <= len(before) < len(EXPECTED_FEED_ARTICLES), "the kill should land mid-crawl"
+        assert set(before.values()) == {1}
+
+        site.clear_log()
+        rerun = subprocess.run(args, cwd=tmp_path, env=env(), capture_output=True, text=True, timeout=60)
+        assert rerun.returncode == 0, rerun.stderr
+
+        assert rows_per_url(db) == dict.fromkeys(urls(site.base_url, EXPECTED_FEED_ARTICLES), 1)
+        refetched = {url for url in before if url.removeprefix(site.base_url) in site.requests}
+        assert refetched == set(), "articles stored before the kill were fetched again"
+
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)], "cleaning workers outlived the killed crawl"
