@@ -13,7 +13,6 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-from .result import Removed
 from .rules import Selector
 
 logger = logging.getLogger(__name__)
@@ -35,7 +34,10 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 #: would leak into the text. libxml2's HTML parser does not expand such entities: an entity bomb stays inert.
 _DOCTYPE_SUBSET = re.compile(r"^\s*<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
 #: Tags that never carry article text; dropping them first makes every later XPath cheaper.
-_NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed")
+_NEVER_TEXT = ("script", "style", "template", "svg", "canvas", "iframe", "object", "embed")
+#: A `<noscript>` holding more text than this is a parser artefact (an unclosed `<noscript><div>` swallowed
+#: the page), not a fallback notice: it is unwrapped instead of dropped.
+_NOSCRIPT_MAX_CHARS = 500
 
 
 class NotHTML(ValueError):
@@ -99,26 +101,14 @@ def remove_element(element: etree._Element) -> None:
 
 
 def strip_non_text(tree: etree._Element) -> None:
-    """Drop elements that never hold article text (scripts, styles, embeds)."""
+    """Drop elements that never hold article text (scripts, styles, embeds, `<noscript>` notices)."""
     etree.strip_elements(tree, *_NEVER_TEXT, with_tail=False)
-
-
-def prune(tree: etree._Element, selectors: Iterable[Selector], removed: list[Removed]) -> None:
-    """Remove every element matched by a selector, recording what went and why."""
-    for selector in selectors:
-        try:
-            matches = selector.xpath(tree)
-        except etree.XPathError as exc:  # a selector valid at load time can still fail on odd trees
-            logger.warning("selector %s failed: %s", selector.name, exc)
+    for element in tree.xpath("//noscript"):
+        if element.getparent() is None:
             continue
-        for element in matches:
-            if not isinstance(element, etree._Element) or element.getparent() is None:
-                continue
-            if element.tag in ("html", "body"):
-                continue
-            text = block_text(element)
-            if text:
-                removed.append(Removed.of(selector.name, text))
+        if len(block_text(element)) > _NOSCRIPT_MAX_CHARS:
+            element.tag = "div"
+        else:
             remove_element(element)
 
 

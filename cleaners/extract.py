@@ -12,16 +12,20 @@ from .options import CleanOptions
 logger = logging.getLogger(__name__)
 
 
-def extract_body(tree: etree._Element, url: str | None, options: CleanOptions) -> etree._Element | None:
+def extract_body(
+    tree: etree._Element, url: str | None, options: CleanOptions, *, isolated: bool = False
+) -> etree._Element | None:
     """The extracted body as trafilatura's XML element (`p`, `head`, `list`, `quote`, `table`, `ref`…).
 
     Links and formatting are kept so the fragment stage can tell a "label: link" promo from prose.
     Deduplication is off: trafilatura's cache is process-wide and would make results depend on batch order.
+    Trafilatura's fallback extractors run when `options.fallback` is set, or when no rule found the article
+    container (`isolated` is False): on an unknown layout they recover paragraphs fast mode misses.
     """
     document = trafilatura.bare_extraction(
         tree,
         url=url,
-        fast=not options.fallback,
+        fast=isolated and not options.fallback,
         favor_precision=options.favor_precision,
         include_comments=False,
         include_tables=options.include_tables,

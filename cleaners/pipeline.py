@@ -87,7 +87,7 @@ def _clean_html(
     if container is not None:
         wrap_loose_text(container)
         tree = isolate(container)
-    body = extract_body(tree, result.url, options)
+    body = extract_body(tree, result.url, options, isolated=container is not None)
     paragraphs = fragment_blocks(body, result.removed) if body is not None else []
     return _finish(result, paragraphs, rules, options, found_body=body is not None)
 
