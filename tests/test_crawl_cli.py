@@ -1,8 +1,9 @@
 """`newsclean crawl`, `export` and `reclean` end to end: real crawls in subprocesses against the local site.
 
-These use the contract-following stub spider (tests/stubspiders.py: RSS + Atom of the local site) so that
+Most use the contract-following stub spider (tests/stubspiders.py: RSS + Atom of the local site) so that
 they pin the storage/pipeline/CLI half on its own: exact stored set, clean bodies, one row per article, no
-re-fetches on the second run, exports and offline re-cleaning.
+re-fetches on the second run, exports and offline re-cleaning. The last ones crawl the site root through
+`spiders.targets.resolve`, as a user would.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from crawl_helpers import newsclean, rows_per_url, stub_crawl, urls
+from crawl_helpers import FAST, newsclean, rows_per_url, stub_crawl, urls
 from localsite import (
     BY_KEY,
     CONTINUATION_PATHS,
+    DISALLOWED_PATHS,
+    EXPECTED_ARTICLES,
     EXPECTED_FEED_ARTICLES,
     MULTIPAGE,
     REDIRECT_PATH,
@@ -207,3 +210,37 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert newsclean("crawl", "-s", "NOVALUE", "spider:stubfeed", cwd=tmp_path).returncode == 2
     assert newsclean("crawl", "--max-articles", "0", "spider:stubfeed", cwd=tmp_path).returncode == 2
     assert not (tmp_path / "output").exists()
+
+
+# --- the site root, through spiders.targets.resolve ---
+
+
+@pytest.fixture(scope="module")
+def site_crawled(site: LocalNewsSite, tmp_path_factory: pytest.TempPathFactory) -> Crawled:
+    work = tmp_path_factory.mktemp("site")
+    site.clear_log()
+    done = newsclean("crawl", site.url("/"), "--db", str(work / "news.sqlite"), *FAST, cwd=work)
+    assert done.returncode == 0, done.stderr
+    return Crawled(site, work / "news.sqlite", done.stdout, site.requests)
+
+
+def test_site_root_crawl_stores_exactly_the_expected_articles(site_crawled: Crawled) -> None:
+    with ArticleStore(site_crawled.db) as store:
+        stored_ok = {r["url"] for r in store.records(["ok"])}
+    assert stored_ok == urls(site_crawled.site.base_url, EXPECTED_ARTICLES)
+    assert set(rows_per_url(site_crawled.db).values()) == {1}
+    assert not {p.split("?")[0] for p in site_crawled.requests} & DISALLOWED_PATHS, "robots.txt not obeyed"
+    assert _summary(site_crawled.output, "stored") >= len(EXPECTED_ARTICLES)
+
+
+def test_site_root_second_run_fetches_no_stored_article(site_crawled: Crawled, tmp_path: Path) -> None:
+    site = site_crawled.site
+    db = _copy_db(site_crawled.db, tmp_path)
+    stored_paths = {url.removeprefix(site.base_url) for url in rows_per_url(db)}
+    site.clear_log()
+    done = newsclean("crawl", site.url("/"), "--db", str(db), *FAST, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    refetched = set(site.requests) & (stored_paths | set(CONTINUATION_PATHS) | {REDIRECT_PATH})
+    assert refetched == set()
+    assert _summary(done.stdout, "stored") == 0
+    assert rows_per_url(db) == rows_per_url(site_crawled.db)

@@ -9,8 +9,9 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from crawl_helpers import FAST, STUB, command, env, rows_per_url, urls
-from localsite import EXPECTED_FEED_ARTICLES, LocalNewsSite
+from localsite import EXPECTED_ARTICLES, EXPECTED_FEED_ARTICLES, LocalNewsSite
 
 
 def _stored(db: Path) -> int:
@@ -35,15 +36,17 @@ def _alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
 
 
-def test_sigkill_then_rerun_stores_every_article_exactly_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("target", ["stub-feeds", "site-root"])
+def test_sigkill_then_rerun_stores_every_article_exactly_once(tmp_path: Path, target: str) -> None:
     db = tmp_path / "news.sqlite"
-    # One request at a time with a delay, so the kill lands mid-crawl.
-    args = command(
-        "crawl", "spider:stubfeed", "--db", str(db), *STUB, *FAST,
-        "-s", "DOWNLOAD_DELAY=0.25", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-    )  # fmt: skip
     with LocalNewsSite() as site:
-        args[4:4] = ["-a", f"url={site.base_url}"]
+        if target == "stub-feeds":
+            how, expected = ["spider:stubfeed", "-a", f"url={site.base_url}", *STUB], EXPECTED_FEED_ARTICLES
+        else:
+            how, expected = [site.url("/")], EXPECTED_ARTICLES
+        # One request at a time with a delay, so the kill lands mid-crawl.
+        slow = ("-s", "DOWNLOAD_DELAY=0.15", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+        args = command("crawl", *how, "--db", str(db), *FAST, *slow)
         crawl = subprocess.Popen(
             args, cwd=tmp_path, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
@@ -56,18 +59,19 @@ def test_sigkill_then_rerun_stores_every_article_exactly_once(tmp_path: Path) ->
         assert crawl.returncode == -signal.SIGKILL
 
         before = rows_per_url(db)
-        assert 2 <= len(before) < len(EXPECTED_FEED_ARTICLES), "the kill should land mid-crawl"
+        assert 2 <= len(before) < len(expected), "the kill should land mid-crawl"
         assert set(before.values()) == {1}
 
         site.clear_log()
         rerun = subprocess.run(args, cwd=tmp_path, env=env(), capture_output=True, text=True, timeout=60)
         assert rerun.returncode == 0, rerun.stderr
 
-        assert rows_per_url(db) == dict.fromkeys(urls(site.base_url, EXPECTED_FEED_ARTICLES), 1)
+        assert rows_per_url(db) == dict.fromkeys(urls(site.base_url, expected), 1)
         refetched = {url for url in before if url.removeprefix(site.base_url) in site.requests}
         assert refetched == set(), "articles stored before the kill were fetched again"
 
     deadline = time.monotonic() + 5
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
+    assert workers, "the crawl had no cleaning workers to check"
     assert not [pid for pid in workers if _alive(pid)], "cleaning workers outlived the killed crawl"
