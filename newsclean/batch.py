@@ -4,7 +4,8 @@ Results are yielded as soon as the oldest input is done, with at most `window` i
 batch of any size holds only a few pages and results at a time. When a worker process dies (segfault, the
 kernel's OOM killer, os._exit in a library), ProcessPoolExecutor breaks and fails every unfinished input; the
 pool is then rebuilt and those inputs are re-run one at a time, so only the input that kills a worker again
-gets a crash result and the rest of the batch goes on.
+gets a crash result and the rest of the batch goes on. A worker stuck where no signal reaches it (a C loop)
+is killed after `hard_limit` seconds and treated the same way.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 CRASH_MESSAGE = "the worker process died while cleaning this input (crash or out of memory)"
+HANG_MESSAGE = "the worker process stopped responding on this input and was killed after {seconds:g} s"
 
 
 def default_workers() -> int:
@@ -36,20 +38,23 @@ def _init_worker() -> None:
 
 
 class OrderedPool(Generic[T, R]):
-    """`map(fn, tasks)` over worker processes; `on_crash(task)` is the result for a task that kills one."""
+    """`map(fn, tasks)` over worker processes; `on_failure(task, message)` is the result for a task that
+    kills its worker or holds it past `hard_limit` seconds (None: no limit)."""
 
     def __init__(
         self,
         fn: Callable[[T], R],
-        on_crash: Callable[[T], R],
+        on_failure: Callable[[T, str], R],
         *,
         workers: int,
         window: int | None = None,
+        hard_limit: float | None = None,
     ) -> None:
         self.fn = fn
-        self.on_crash = on_crash
+        self.on_failure = on_failure
         self.workers = max(1, workers)
         self.window = window or self.workers * 4
+        self.hard_limit = hard_limit
         self.restarts = 0
         self._executor: ProcessPoolExecutor | None = None
 
@@ -67,15 +72,7 @@ class OrderedPool(Generic[T, R]):
                         break
                 if not pending:
                     return
-                task, future = pending.popleft()
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    pending.appendleft((task, future))
-                    self._recover(pending)
-                    task, future = pending.popleft()
-                    result = future.result()
-                yield result
+                yield self._head_result(pending)
         finally:
             for _, future in pending:
                 future.cancel()
@@ -91,6 +88,22 @@ class OrderedPool(Generic[T, R]):
             self._executor = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker)
         return self._executor.submit(self.fn, task)
 
+    def _head_result(self, pending: deque[tuple[T, Future[R]]]) -> R:
+        """Wait for the oldest task (it is running: the pool starts tasks in order) and pop it."""
+        task, future = pending[0]
+        try:
+            result = future.result(timeout=self.hard_limit)
+        except TimeoutError:
+            self._kill_workers()
+            pending[0] = (task, _done(self.on_failure(task, HANG_MESSAGE.format(seconds=self.hard_limit))))
+            self._recover(pending)
+        except BrokenProcessPool:
+            self._recover(pending)
+        else:
+            pending.popleft()
+            return result
+        return pending.popleft()[1].result()
+
     def _recover(self, pending: deque[tuple[T, Future[R]]]) -> None:
         """Replace every failed future in `pending` with the outcome of re-running its task alone."""
         self.restarts += 1
@@ -102,14 +115,29 @@ class OrderedPool(Generic[T, R]):
             pending[index] = (task, self._run_alone(task))
 
     def _run_alone(self, task: T) -> Future[R]:
-        done: Future[R] = Future()
         try:
-            done.set_result(self._submit(task).result())
+            return _done(self._submit(task).result(timeout=self.hard_limit))
+        except TimeoutError:
+            self._kill_workers()
+            self.close()
+            return _done(self.on_failure(task, HANG_MESSAGE.format(seconds=self.hard_limit)))
         except BrokenProcessPool:
             self.close()
-            logger.warning("an input killed its worker process again; it gets a crash record")
-            done.set_result(self.on_crash(task))
-        return done
+            logger.warning("an input killed its worker process again; it gets an error record")
+            return _done(self.on_failure(task, CRASH_MESSAGE))
+
+    def _kill_workers(self) -> None:
+        """Kill the pool's processes; the executor then fails their futures with BrokenProcessPool."""
+        # ProcessPoolExecutor has no public way to stop a running task; `_processes` is stable since 3.2.
+        processes = getattr(self._executor, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.kill()
+
+
+def _done(result: R) -> Future[R]:
+    future: Future[R] = Future()
+    future.set_result(result)
+    return future
 
 
 def _succeeded(future: Future[object]) -> bool:

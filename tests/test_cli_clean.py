@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 import newsclean.worker
 from cleaners import RECORD_FIELDS
-from newsclean.batch import CRASH_MESSAGE
+from newsclean.batch import CRASH_MESSAGE, HANG_MESSAGE
 from newsclean.cli import main
 from newsclean.progress import ProgressBar
 
@@ -235,6 +236,28 @@ def test_timeout_gives_up_on_one_input(
     slow, good = records(out)
     assert slow["status"] == "error" and slow["error"] == "gave up after 0.5 s (--timeout)"
     assert good["status"] == "ok"
+    assert code == 0
+
+
+def _stuck_on_marker(data: bytes, job: newsclean.worker.CleanJob):
+    if b"STUCK" in data:  # like a C loop: no Python signal handler runs, so --timeout's alarm cannot fire
+        signal.signal(signal.SIGALRM, signal.SIG_IGN)
+        time.sleep(60)
+    return _REAL_CLEAN(data, job)
+
+
+def test_stuck_worker_is_killed_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(newsclean.worker, "_clean", _stuck_on_marker)
+    (tmp_path / "stuck.html").write_bytes(b"<html><body><p>STUCK</p></body></html>")
+    inputs = [str(tmp_path / "stuck.html"), str(KOMPAS), str(DETIK)]
+    started = time.monotonic()
+    code, out, _ = run(capsys, *inputs, "--timeout", "0.5", "--workers", "2")
+    assert time.monotonic() - started < 30
+    stuck, *good = records(out)
+    assert stuck["status"] == "error" and stuck["error"] == HANG_MESSAGE.format(seconds=1.75)
+    assert [r["status"] for r in good] == ["ok", "ok"] and [r["path"] for r in good] == inputs[1:]
     assert code == 0
 
 

@@ -110,7 +110,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cleaners import CleanOptions, RulesError, default_registry
-    from newsclean.batch import CRASH_MESSAGE, OrderedPool, default_workers
+    from newsclean.batch import OrderedPool, default_workers
     from newsclean.inputs import InputItem, discover
     from newsclean.progress import ProgressBar, Tally
     from newsclean.worker import CleanJob, clean_input, error_record
@@ -143,7 +143,11 @@ def run(args: argparse.Namespace) -> int:
     jobs = (CleanJob(item, options, url=args.url, timeout=args.timeout) for item in items)
     workers = min(args.workers or default_workers(), len(items))
     pool = OrderedPool(
-        clean_input, lambda job: error_record(job.item.label, CRASH_MESSAGE, job.url), workers=workers
+        clean_input,
+        lambda job, message: error_record(job.item.label, message, job.url),
+        workers=workers,
+        # the worker's own --timeout (a signal) cannot stop code stuck in C; the parent kills it a bit later
+        hard_limit=args.timeout * 1.5 + 1 if args.timeout > 0 else None,
     )
     fmt = args.format or SUFFIX_FORMATS.get(os.path.splitext(args.output or "")[1].lower(), "jsonl")
 
