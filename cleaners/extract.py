@@ -17,7 +17,7 @@ def extract_body(
 ) -> etree._Element | None:
     """The extracted body as trafilatura's XML element (`p`, `head`, `list`, `quote`, `table`, `ref`…).
 
-    Links and formatting are kept so the fragment stage can tell a "label: link" promo from prose.
+    Links are kept so the fragment stage can tell a "label: link" promo from prose; formatting is not needed.
     Deduplication is off: trafilatura's cache is process-wide and would make results depend on batch order.
     Trafilatura's fallback extractors run when `options.fallback` is set, or when no rule found the article
     container (`isolated` is False): on an unknown layout they recover paragraphs fast mode misses.
@@ -29,7 +29,7 @@ def extract_body(
         favor_precision=options.favor_precision,
         include_comments=False,
         include_tables=options.include_tables,
-        include_formatting=True,
+        include_formatting=False,
         include_links=True,
         deduplicate=False,
         with_metadata=False,
