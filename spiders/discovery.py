@@ -65,9 +65,12 @@ def gunzip_if_needed(body: bytes, max_size: int = 0) -> bytes:
     """Decompress a gzipped sitemap file (HTTP compression is already undone); bounded by max_size."""
     if not body.startswith(_GZIP_MAGIC):
         return body
-    data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, max_size + 1 if max_size else 0)
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    data = decompressor.decompress(body, max_size + 1 if max_size else 0)
     if max_size and len(data) > max_size:
         raise ValueError(f"gzipped sitemap larger than {max_size} bytes once decompressed")
+    if not data and not decompressor.eof:
+        raise ValueError("truncated or corrupt gzip stream")
     return data
 
 

@@ -142,6 +142,10 @@ class NewsSpider(scrapy.Spider):
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newsclean/{key}", count)
 
+    def _on_site(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
     def _full(self) -> bool:
         return self.max_articles is not None and self._articles >= self.max_articles
 
@@ -448,10 +452,9 @@ class NewsSpider(scrapy.Spider):
     def _follow_links(self, response: HtmlResponse, depth: int) -> Iterator[Request]:
         if self.max_depth is None or depth >= self.max_depth:
             return
-        extractor = LinkExtractor(allow_domains=self.allowed_domains or ())
-        for link in extractor.extract_links(response):
+        for link in LinkExtractor().extract_links(response):
             url = urlunsplit(urlsplit(link.url)._replace(fragment=""))
-            if is_continuation(url) or url in self._scheduled:
+            if is_continuation(url) or url in self._scheduled or not self._on_site(url):
                 continue
             if self.max_pages is not None and self._link_requests >= self.max_pages:
                 self._inc("max_pages_reached")

@@ -22,7 +22,6 @@ from scrapy.settings import Settings
 
 TEST_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,
-    "RANDOMIZE_DOWNLOAD_DELAY": False,
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
     "ROBOTSTXT_OBEY": True,
