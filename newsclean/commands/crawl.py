@@ -190,7 +190,7 @@ def _crawl(
     with ArticleStore(db_path) as store:
         stored_total = len(store)
     if not args.quiet:
-        print(f"crawl of {', '.join(t for t, _ in crawlers)} finished in {elapsed:.1f} s")
+        print(f"crawl of {', '.join(t for t, _ in crawlers)} finished in {elapsed:.2f} s")
         width = max(len(label) for label in totals)
         for label, count in totals.items():
             print(f"  {label:<{width}}  {count:>7}")
