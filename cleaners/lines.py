@@ -72,6 +72,7 @@ def apply_line_rules(
 
     _strip_tail(kept, rules, options, removed, outcome)
     _strip_signoff(kept, rules, removed)
+    _join_bare_dateline(kept, rules)
     if kept:
         pattern, match = _first_match(rules.dateline_lines, kept[0])
         if match is not None and match.start() == 0:
@@ -83,6 +84,16 @@ def apply_line_rules(
                     kept.pop(0)
     outcome.paragraphs = kept
     return outcome
+
+
+def _join_bare_dateline(kept: list[str], rules: RuleSet) -> None:
+    """A dateline printed as its own block ("<strong>Jakarta</strong> -") belongs to the first paragraph."""
+    if len(kept) < 2 or len(kept[0]) > 80:
+        return
+    candidate = f"{kept[0]} {kept[1]}"
+    _, match = _first_match(rules.dateline_lines, candidate)
+    if match is not None and match.start() == 0 and match.end() >= len(kept[0]):
+        kept[0:2] = [candidate]
 
 
 def _strip_tail(

@@ -42,6 +42,13 @@ _DATE_FORMATS = (
     "%a, %d %b %Y %H:%M:%S %z",
     "%a, %d %b %Y %H:%M:%S %Z",
 )
+_CREDIT_TAG = re.compile(
+    r"^\s*(?P<label>editor|penulis|reporter|pewarta)\s*:\s*(?P<name>\S.{0,80}?)\s*$", re.I
+)
+_CREDIT_LABEL = re.compile(
+    r"^\s*(?:(?:oleh|by|pewarta|penulis|reporter|editor|redaktur|author|writer)\b\s*)?[:：]?\s*",
+    re.IGNORECASE,
+)
 MetaRules = tuple[tuple[str, tuple[Selector, ...]], ...]
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:•]\s+")
 
@@ -211,25 +218,64 @@ def _outlet_value(tree: etree._Element, selectors: tuple[Selector, ...]) -> str 
 
 
 def _apply_outlet_meta(md: Metadata, tree: etree._Element, rules: MetaRules) -> None:
-    """Fill what JSON-LD and the standard tags left empty from the outlet's own `[meta]` tags."""
+    """The outlet's own tags (`[meta]` in its file) win over JSON-LD and standard tags when they have a value.
+
+    They name what generic sources get wrong on that site, e.g. kompas's JSON-LD `author` holds the editor
+    while `content_author` / `content_editor` hold the reporter and the editor.
+    """
     for name, selectors in rules:
-        if getattr(md, name):
-            continue
         value = _outlet_value(tree, selectors)
         if value is None:
             continue
-        if name in ("authors", "tags"):
-            setattr(md, name, _names(value) if name == "authors" else _keywords(value))
+        if name in ("authors", "editor"):
+            value = strip_credit_label(value)
+            if not value:
+                continue
+        if name == "authors":
+            md.authors = _names(value) or md.authors
+        elif name == "tags":
+            md.tags = _keywords(value) or md.tags
         elif name in ("date_published", "date_modified"):
-            setattr(md, name, normalise_date(value))
+            setattr(md, name, normalise_date(value) or getattr(md, name))
         elif name == "language":
-            md.language = _language(value)
+            md.language = _language(value) or md.language
         else:
             setattr(md, name, value)
 
 
+def _microdata_authors(tree: etree._Element) -> list[str]:
+    """Names in `itemprop=author` markup (its `itemprop=name` when nested), minus a "Pewarta:" style label."""
+    names: list[str] = []
+    for element in tree.xpath("//*[@itemprop='author'][not(self::meta)]")[:5]:
+        inner = element.xpath(".//*[@itemprop='name']")
+        value = _element_value(inner[0] if inner else element)
+        names.extend(_names(strip_credit_label(value)))
+    return list(dict.fromkeys(names))
+
+
+def strip_credit_label(value: str | None) -> str | None:
+    """'Pewarta: Nur Imansyah' -> 'Nur Imansyah'; ': Bayu Galih' -> 'Bayu Galih'."""
+    if not value:
+        return value
+    return _CREDIT_LABEL.sub("", value).strip() or None
+
+
+def _credits_from_tags(md: Metadata) -> None:
+    """Some sites file credits as tags ("Editor:Iskandar"): make them metadata, not topics."""
+    kept = []
+    for tag in md.tags:
+        match = _CREDIT_TAG.match(tag)
+        if match is None:
+            kept.append(tag)
+        elif match.group("label").lower() == "editor":
+            md.editor = md.editor or match.group("name")
+        elif match.group("name") not in md.authors:
+            md.authors.append(match.group("name"))
+    md.tags = kept
+
+
 def extract_metadata(tree: etree._Element, outlet_meta: MetaRules = ()) -> Metadata:
-    """Collect metadata; the first source that has a field wins, the outlet's own tags fill the gaps."""
+    """Collect metadata: the first generic source that has a field wins, then the outlet's own tags."""
     md = Metadata()
     for obj in _json_ld_objects(tree):
         types = _types(obj)
@@ -262,6 +308,7 @@ def extract_metadata(tree: etree._Element, outlet_meta: MetaRules = ()) -> Metad
         h1 = tree.xpath("//h1")
         md.title = _clean(h1[0].text_content()) if h1 else None
     md.authors = md.authors or _names(_pick(meta, "author", "article:author", "parsely-author", "dc.creator"))
+    md.authors = md.authors or _microdata_authors(tree)
     md.date_published = md.date_published or normalise_date(
         _pick(
             meta,
@@ -296,6 +343,7 @@ def extract_metadata(tree: etree._Element, outlet_meta: MetaRules = ()) -> Metad
             "//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')='content-language']/@content"
         )
         md.language = _language(equiv[0]) if equiv else None
+    _credits_from_tags(md)
     _apply_outlet_meta(md, tree, outlet_meta)
     md.tags = list(dict.fromkeys(md.tags))
     md.authors = list(dict.fromkeys(md.authors))
