@@ -10,6 +10,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -48,7 +49,7 @@ class CleanStorePipeline:
         self.options = CleanOptions.from_mapping(settings.getdict("CLEANER_OPTIONS"))
         self._pool: ProcessPoolExecutor | None = None
         self._seen_urls: set[str] = set()
-        self._seen_canonical: dict[str, str] = {}
+        self._seen_canonical: dict[str, tuple[str, str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanStorePipeline:
@@ -74,11 +75,9 @@ class CleanStorePipeline:
             self._duplicate(item, item.url, "its URL was already stored in this run")
         self._seen_urls.add(item.url)
         result = await self._clean(item)
-        canonical = result.get("canonical_url")
-        if canonical and self._seen_canonical.get(canonical, item.url) != item.url:
-            self._duplicate(item, self._seen_canonical[canonical], f"same canonical URL {canonical}")
-        if canonical:
-            self._seen_canonical[canonical] = item.url
+        owner = self._canonical_owner(item.url, result)
+        if owner is not None:
+            self._duplicate(item, owner, f"same canonical URL and title as {owner}")
         record = self._record(item, result)
         new = self.store.save(
             record,
@@ -97,6 +96,25 @@ class CleanStorePipeline:
             self._inc("clean_error")
             logger.warning("stored %s with cleaning status %s: %s", item.url, status, record["error"])
         return record
+
+    def _canonical_owner(self, url: str, result: dict[str, Any]) -> str | None:
+        """The other article this one duplicates: same canonical URL (this run or stored) and same title.
+
+        The title must match too: some sites point every page's canonical at the homepage.
+        """
+        canonical, title = result.get("canonical_url"), result.get("title")
+        if not canonical or not title:
+            return None
+        owner = self._seen_canonical.get(canonical)
+        if owner is None:
+            found = self.store.find(canonical)
+            if found is not None and found[0] != url:
+                stored = self.store.record(found[0])
+                owner = (found[0], stored["title"] if stored else None)
+        if owner is not None and owner[0] != url and owner[1] == title:
+            return owner[0]
+        self._seen_canonical.setdefault(canonical, (url, title))
+        return None
 
     def _duplicate(self, item: RawArticle, stored_url: str, reason: str) -> None:
         """Drop a second copy, remembering the URL it came from so the next run does not fetch it."""
@@ -128,9 +146,13 @@ class CleanStorePipeline:
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
-    """Fork where available: workers inherit the loaded rules and start in milliseconds."""
+    """Fork where it is safe: workers inherit the loaded rules and start in milliseconds.
+
+    Python 3.12+ warns about forking a process that runs threads (the reactor's), so there forkserver.
+    """
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    preferred = "fork" if sys.version_info < (3, 12) else "forkserver"
+    context = multiprocessing.get_context(preferred if preferred in methods else None)
     return ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
     )

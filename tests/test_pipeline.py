@@ -1,20 +1,25 @@
-"""The crawl pipeline: same cleaning as `newsclean clean`, in worker processes, stored once, nothing lost."""
+"""The crawl components: the pipeline (same cleaning as `newsclean clean`, in worker processes, stored once,
+nothing lost), the skip-stored middleware and the progress line."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from scrapy.exceptions import DropItem
+from scrapy import Request
+from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.utils.test import get_crawler
 
 from cleaners import CleanOptions, CleanResult, clean_html
 from scraper.cleaning import clean_pages, merge_pages
+from scraper.extensions import CrawlProgress, summary
 from scraper.items import RawArticle
+from scraper.middlewares import SkipStoredMiddleware
 from scraper.pipelines import CleanStorePipeline
 from scraper.storage import EXPORT_FIELDS, ArticleStore
 
@@ -165,3 +170,122 @@ def test_merge_drops_the_headline_repeated_at_the_top_of_later_pages() -> None:
     merged = merge_pages(pages, CleanOptions(min_words=1))
     assert merged.text == "Judul Berita\nParagraf satu.\nParagraf dua."
     assert [r.rule for r in merged.removed] == ["multipage:repeated-title"]
+
+
+def _page(title: str, canonical: str, corpus: str) -> bytes:
+    body = (CORPUS / f"{corpus}.body.txt").read_text(encoding="utf-8")
+    paragraphs = "".join(f"<p>{line}</p>" for line in body.splitlines() if line.strip())
+    return (
+        f'<html><head><title>{title}</title><link rel="canonical" href="{canonical}"></head>'
+        f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+    ).encode()
+
+
+def test_same_canonical_and_title_is_a_duplicate_even_across_runs(run: Any) -> None:
+    page = _page("Judul Sama", "https://a.test/berita/1", "anpandu_tempo-singlepage")
+    first = run()
+    first.process(_article("https://a.test/berita/1", page))
+    second = run()
+    (outcome,) = second.process(_article("https://a.test/berita/1?utm_source=rss", page))
+    assert isinstance(outcome, DropItem) and "canonical" in str(outcome)
+    with ArticleStore(second.db) as store:
+        assert store.urls() == ["https://a.test/berita/1"]
+        assert store.find("https://a.test/berita/1?utm_source=rss") is not None
+
+
+def test_a_canonical_shared_by_different_articles_is_not_a_duplicate(run: Any) -> None:
+    pipe = run()
+    outcomes = pipe.process(
+        _article("https://a.test/satu", _page("Berita Satu", "https://a.test/", "anpandu_tempo-singlepage")),
+        _article("https://a.test/dua", _page("Berita Dua", "https://a.test/", "anpandu_viva-singlepage")),
+    )
+    assert [o["status"] for o in outcomes] == ["ok", "ok"]
+    assert pipe.stat("stored") == 2 and pipe.stat("duplicate") == 0
+
+
+# --- the skip-stored middleware and the progress line ---
+
+
+def _middleware(db: Path, **settings: Any) -> tuple[SkipStoredMiddleware, Any]:
+    crawler = get_crawler(settings_dict={"NEWSCLEAN_DB": str(db), **settings})
+    return SkipStoredMiddleware.from_crawler(crawler), crawler
+
+
+def _request(url: str, **meta: Any) -> Request:
+    return Request(url, meta={"newsclean_article": True, "newsclean_url": url, **meta})
+
+
+@pytest.fixture
+def stored_db(tmp_path: Path) -> Path:
+    db = tmp_path / "news.sqlite"
+    with ArticleStore(db) as store:
+        record = {"url": "https://a.test/final", "fetched_at": "2026-01-01T00:00:00Z", "status": "ok"}
+        store.save(record, [b"<html></html>"], requested_url="https://a.test/go")
+    return db
+
+
+def test_stored_article_requests_are_dropped_before_download(stored_db: Path) -> None:
+    middleware, crawler = _middleware(stored_db)
+    for url in ("https://a.test/final", "https://a.test/go"):
+        with pytest.raises(IgnoreRequest):
+            middleware.process_request(_request(url))
+    # A redirect hop to a stored article: remembered, so the next run skips the first URL at once.
+    with pytest.raises(IgnoreRequest):
+        middleware.process_request(
+            _request(
+                "https://a.test/final",
+                newsclean_url="https://a.test/short",
+                redirect_urls=["https://a.test/short"],
+            )
+        )
+    assert crawler.stats.get_value("newsclean/skipped_stored") == 3
+    with pytest.raises(IgnoreRequest):
+        middleware.process_request(_request("https://a.test/short"))
+
+
+def test_new_pages_continuations_and_listings_pass(stored_db: Path) -> None:
+    middleware, _ = _middleware(stored_db)
+    assert middleware.process_request(_request("https://a.test/new")) is None
+    assert middleware.process_request(_request("https://a.test/final", newsclean_continuation=True)) is None
+    assert middleware.process_request(Request("https://a.test/final")) is None  # not an article request
+
+
+def test_refetch_after_lets_stale_articles_through(stored_db: Path) -> None:
+    middleware, crawler = _middleware(stored_db, NEWSCLEAN_REFETCH_AFTER_DAYS=30)
+    assert middleware.process_request(_request("https://a.test/final")) is None
+    assert crawler.stats.get_value("newsclean/refetched") == 1
+    fresh, _ = _middleware(stored_db, NEWSCLEAN_REFETCH_AFTER_DAYS=100_000)
+    with pytest.raises(IgnoreRequest):
+        fresh.process_request(_request("https://a.test/final"))
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_line_counts_outcomes_and_is_only_drawn_on_a_terminal(tmp_path: Path) -> None:
+    crawler = get_crawler(settings_dict={"NEWSCLEAN_DB": str(tmp_path / "x.sqlite")})
+    stats = {
+        "newsclean/stored": 5,
+        "newsclean/skipped_stored": 7,
+        "newsclean/not_article": 1,
+        "newsclean/not_html": 1,
+        "newsclean/fetch_error": 1,
+        "downloader/exception_count": 4,
+        "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest": 3,
+        "downloader/request_count": 20,
+    }
+    counts = summary(stats)
+    assert (counts["stored"], counts["skipped as already stored"], counts["not articles"]) == (5, 7, 2)
+    assert (counts["fetch errors"], counts["requests"]) == (2, 20)
+    for key, value in stats.items():
+        crawler.stats.set_value(key, value)
+    terminal = _Terminal()
+    progress = CrawlProgress(crawler, stream=terminal)
+    assert progress.draw
+    progress.redraw()
+    assert terminal.getvalue().startswith(
+        "\rcrawl: 5 stored, 0 updated, 7 skipped as already stored, 2 not articles"
+    )
+    assert not CrawlProgress(crawler, stream=io.StringIO()).draw
