@@ -84,9 +84,15 @@ class OrderedPool(Generic[T, R]):
             self._executor = None
 
     def _submit(self, task: T) -> Future[R]:
+        """A future for the task; an already failed one when the pool broke since the last result."""
         if self._executor is None:
             self._executor = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker)
-        return self._executor.submit(self.fn, task)
+        try:
+            return self._executor.submit(self.fn, task)
+        except BrokenProcessPool as exc:
+            failed: Future[R] = Future()
+            failed.set_exception(exc)
+            return failed
 
     def _head_result(self, pending: deque[tuple[T, Future[R]]]) -> R:
         """Wait for the oldest task (it is running: the pool starts tasks in order) and pop it."""

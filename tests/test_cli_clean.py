@@ -16,7 +16,7 @@ import pytest
 
 import newsclean.worker
 from cleaners import RECORD_FIELDS
-from newsclean.batch import CRASH_MESSAGE, HANG_MESSAGE
+from newsclean.batch import CRASH_MESSAGE, HANG_MESSAGE, OrderedPool
 from newsclean.cli import main
 from newsclean.progress import ProgressBar
 
@@ -217,6 +217,20 @@ def test_worker_that_dies_costs_one_record(
     assert written[3]["error"] == CRASH_MESSAGE
     assert err.strip().splitlines()[-1].endswith(": 8 ok, 1 error")
     assert code == 0
+
+
+def _double_or_die(number: int) -> int:
+    if number in (5, 20):
+        os._exit(1)
+    time.sleep(0.01 * (number % 3))
+    return number * 2
+
+
+def test_ordered_pool_survives_repeated_worker_deaths() -> None:
+    """Two crashes, many inputs in flight around each: every other result arrives, in order."""
+    pool = OrderedPool(_double_or_die, lambda n, message: -n, workers=2, window=6)
+    assert list(pool.map(range(40))) == [-n if n in (5, 20) else n * 2 for n in range(40)]
+    assert pool.restarts == 2
 
 
 def _slow_on_marker(data: bytes, job: newsclean.worker.CleanJob):
