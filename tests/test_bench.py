@@ -66,3 +66,18 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert main(["bench", str(tmp_path / "missing")]) == 2
     assert main(["bench", str(tmp_path)]) == 2  # no pages
     assert main(["bench", str(CORPUS), "--rounds", "0"]) == 2
+
+
+def test_clean_workers_scaling_is_computed_from_real_runs(three_pages: Path, tmp_path: Path) -> None:
+    report = _bench([str(three_pages), "--limit", "2", "--repeat", "2", "--worker-rounds", "1"], tmp_path)
+    workers = report["clean_workers"]
+    assert (workers["pages"], workers["repeat"], workers["rounds"]) == (4, 2, 1)
+    one, two = workers["workers"]["1"], workers["workers"]["2"]
+    for figures in (one, two):
+        assert figures["seconds_median"] > 0
+        assert figures["pages_per_s_median"] == pytest.approx(4 / figures["seconds_median"], rel=0.01)
+    scaling = workers["scaling"]
+    assert scaling["of"] == "2/1"
+    assert scaling["throughput_ratio"] == pytest.approx(
+        two["pages_per_s_median"] / one["pages_per_s_median"], rel=0.01
+    )
