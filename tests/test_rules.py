@@ -1,0 +1,168 @@
+"""The rule files: every packaged file loads, outlets match by domain, broken files fail naming the file."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from cleaners.rules import RULES_DIR, RuleRegistry, RulesError, parse_rules_file
+
+#: The outlets issue 2 names, plus kapanlagi (the corpus has it).
+REQUIRED_OUTLETS = (
+    "detik",
+    "kompas",
+    "tribunnews",
+    "liputan6",
+    "okezone",
+    "antaranews",
+    "republika",
+    "tempo",
+    "viva",
+    "cnnindonesia",
+    "cnbcindonesia",
+    "suara",
+    "sindonews",
+    "jpnn",
+    "kumparan",
+    "mediaindonesia",
+    "kapanlagi",
+)
+RULE_FILES = sorted(RULES_DIR.glob("*.toml"))
+
+
+@pytest.fixture(scope="module")
+def registry() -> RuleRegistry:
+    return RuleRegistry.load()
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.stem)
+def test_every_packaged_file_loads(path: Path) -> None:
+    rules = parse_rules_file(path)
+    assert rules.path == path
+    if path.stem != "_generic":
+        assert rules.domains or rules.detect, f"{path.name} is neither an outlet nor a profile"
+        assert "#" in path.read_text(encoding="utf-8").splitlines()[0], (
+            f"{path.name} lacks its evidence comment"
+        )
+
+
+@pytest.mark.parametrize("outlet", REQUIRED_OUTLETS)
+def test_every_required_outlet_has_a_file(registry: RuleRegistry, outlet: str) -> None:
+    assert outlet in registry.outlets
+    site = registry.outlets[outlet]
+    assert site.body, f"{outlet} names no body container"
+    assert site.path.name == f"{outlet}.toml"
+
+
+@pytest.mark.parametrize(
+    ("url", "outlet"),
+    [
+        ("https://money.kompas.com/read/2023/11/02/x", "kompas"),
+        ("https://www.kompas.com/", "kompas"),
+        ("http://inet.detik.com/read/2015/11/05/x", "detik"),
+        ("https://news.detik.com/berita/d-1", "detik"),
+        ("http://nasional.republika.co.id/berita/x", "republika"),
+        ("https://www.tribunnews.com/nasional/x", "tribunnews"),
+        ("https://KOMPAS.COM/read/x", "kompas"),
+        ("https://notkompas.com/read/x", None),
+        ("https://kompas.com.evil.example/read/x", None),
+        (None, None),
+    ],
+)
+def test_outlets_match_by_domain_and_subdomain(
+    registry: RuleRegistry, url: str | None, outlet: str | None
+) -> None:
+    found = registry.for_url(url)
+    assert (found.name if found else None) == outlet
+
+
+def test_single_page_query_where_the_outlet_supports_it(registry: RuleRegistry) -> None:
+    for outlet in ("kompas", "tribunnews", "viva"):
+        assert registry.outlets[outlet].single_page == "page=all"
+    assert registry.ruleset("https://money.kompas.com/read/x").single_page == "page=all"
+    assert registry.ruleset("https://news.detik.com/x").single_page is None
+
+
+def test_generic_rules_name_no_outlet() -> None:
+    """Site knowledge lives in outlet files: no outlet name or domain inside a generic selector or regex."""
+    data = tomllib.loads((RULES_DIR / "_generic.toml").read_text(encoding="utf-8"))
+    values: list[str] = [*data.get("drop", {}).values(), *data.get("body", {}).values()]
+    for table in data.get("lines", {}).values():
+        values.extend(table.values())
+    names = {p.stem for p in RULE_FILES if p.stem not in ("_generic", "wordpress")}
+    for value in values:
+        for name in names:
+            assert not re.search(rf"\b{name}\b", value, re.IGNORECASE), (
+                f"generic rule mentions {name}: {value}"
+            )
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bad_regex_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "broken.toml", "domains = ['a.example']\n[lines.drop]\nbad = '^(unclosed'\n")
+    with pytest.raises(RulesError, match=r"broken\.toml.*bad regex"):
+        parse_rules_file(path)
+
+
+def test_bad_selector_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "badcss.toml", "domains = ['a.example']\n[drop]\nbad = 'div[[class'\n")
+    with pytest.raises(RulesError, match=r"badcss\.toml.*bad CSS selector"):
+        parse_rules_file(path)
+
+
+def test_domain_claimed_twice_is_an_error_naming_both_files(tmp_path: Path) -> None:
+    _write(tmp_path, "one.toml", "domains = ['same.example']\n")
+    _write(tmp_path, "two.toml", "domains = ['www.other.example', 'same.example']\n")
+    with pytest.raises(RulesError, match=r"two\.toml.*same\.example.*one\.toml"):
+        RuleRegistry.load(tmp_path)
+
+
+def test_unknown_meta_field_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "meta.toml", "domains = ['a.example']\n[meta]\nheadline = ['meta[name=x]']\n")
+    with pytest.raises(RulesError, match=r"meta\.toml.*\[meta\] 'headline'"):
+        parse_rules_file(path)
+
+
+def test_unknown_top_level_key_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "typo.toml", "domain = ['a.example']\n")
+    with pytest.raises(RulesError, match=r"typo\.toml.*unknown keys"):
+        parse_rules_file(path)
+
+
+def test_file_without_domains_or_detect_is_an_error(tmp_path: Path) -> None:
+    _write(tmp_path, "orphan.toml", "[drop]\nx = 'div.x'\n")
+    with pytest.raises(RulesError, match=r"orphan\.toml.*'domains' or a \[detect\]"):
+        RuleRegistry.load(tmp_path)
+
+
+WP_PAGE = """<html><head><meta name="generator" content="WordPress 6.4.2">
+<link rel="stylesheet" href="https://blog.example/wp-content/themes/x/style.css"></head>
+<body><article><div class="entry-content"><p>Text.</p></div></article></body></html>"""
+PLAIN_PAGE = "<html><head><title>x</title></head><body><article><p>Text.</p></article></body></html>"
+
+
+def test_wordpress_profile_is_detected_by_markup_not_domain(registry: RuleRegistry) -> None:
+    wordpress = next(p for p in registry.profiles if p.name == "wordpress")
+    assert wordpress.domains == ()
+    ruleset = registry.ruleset("https://blog.example/2024/01/post", lxml.html.document_fromstring(WP_PAGE))
+    assert [p.name for p in ruleset.parts] == ["_generic", "wordpress"]
+    assert any(sel.name == "wordpress:related" for sel in ruleset.drop)
+    plain = registry.ruleset("https://blog.example/post", lxml.html.document_fromstring(PLAIN_PAGE))
+    assert [p.name for p in plain.parts] == ["_generic"]
+
+
+def test_outlet_rules_come_after_generic_and_profile(registry: RuleRegistry) -> None:
+    tree = lxml.html.document_fromstring(WP_PAGE)
+    ruleset = registry.ruleset("https://www.suara.com/news/x", tree)
+    assert [p.name for p in ruleset.parts] == ["_generic", "wordpress", "suara"]
+    assert ruleset.outlet == "suara"
+    assert ruleset.body[0].name.startswith("suara:")
