@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
+from .result import RECORD_FIELDS
+
 logger = logging.getLogger(__name__)
 
 RULES_DIR = Path(__file__).with_name("rules")
@@ -39,22 +41,19 @@ _TOP_KEYS = {
     "single_page",
     "evidence",
 }
-#: Result fields an outlet's `[meta]` table may fill from its own tags (e.g. detik's `dtk:publishdate`).
-META_FIELDS = frozenset(
-    {
-        "title",
-        "authors",
-        "editor",
-        "date_published",
-        "date_modified",
-        "description",
-        "section",
-        "tags",
-        "site_name",
-        "image",
-        "language",
-    }
-)
+#: Result fields an outlet's `[meta]` table may fill from its own tags (e.g. detik's `dtk:publishdate`): every
+#: record field except those the cleaner itself computes.
+META_FIELDS = frozenset(RECORD_FIELDS) - {
+    "status",
+    "error",
+    "url",
+    "canonical_url",
+    "text",
+    "dateline",
+    "word_count",
+    "outlet",
+    "removed",
+}
 
 
 class RulesError(ValueError):

@@ -107,16 +107,34 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_bad_regex_is_an_error_naming_the_file(tmp_path: Path) -> None:
-    path = _write(tmp_path, "broken.toml", "domains = ['a.example']\n[lines.drop]\nbad = '^(unclosed'\n")
-    with pytest.raises(RulesError, match=r"broken\.toml.*bad regex"):
-        parse_rules_file(path)
+_DOMAIN = "domains = ['a.example']\n"
 
 
-def test_bad_selector_is_an_error_naming_the_file(tmp_path: Path) -> None:
-    path = _write(tmp_path, "badcss.toml", "domains = ['a.example']\n[drop]\nbad = 'div[[class'\n")
-    with pytest.raises(RulesError, match=r"badcss\.toml.*bad CSS selector"):
-        parse_rules_file(path)
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "broken.toml",
+            "domains = ['a.example']\n[lines.drop]\nbad = '^(unclosed'\n",
+            r"broken\.toml.*bad regex",
+        ),
+        (
+            "badcss.toml",
+            "domains = ['a.example']\n[drop]\nbad = 'div[[class'\n",
+            r"badcss\.toml.*bad CSS selector",
+        ),
+        (
+            "meta.toml",
+            "domains = ['a.example']\n[meta]\nheadline = 'meta[name=x]'\n",
+            r"meta\.toml.*'headline'",
+        ),
+        ("typo.toml", "domain = ['a.example']\n", r"typo\.toml.*unknown keys"),
+        ("notoml.toml", "domains = ['a.example'\n", r"notoml\.toml.*cannot read rules"),
+    ],
+)
+def test_broken_file_is_an_error_naming_the_file(tmp_path: Path, name: str, text: str, message: str) -> None:
+    with pytest.raises(RulesError, match=message):
+        parse_rules_file(_write(tmp_path, name, text))
 
 
 def test_domain_claimed_twice_is_an_error_naming_both_files(tmp_path: Path) -> None:
@@ -124,18 +142,6 @@ def test_domain_claimed_twice_is_an_error_naming_both_files(tmp_path: Path) -> N
     _write(tmp_path, "two.toml", "domains = ['www.other.example', 'same.example']\n")
     with pytest.raises(RulesError, match=r"two\.toml.*same\.example.*one\.toml"):
         RuleRegistry.load(tmp_path)
-
-
-def test_unknown_meta_field_is_an_error(tmp_path: Path) -> None:
-    path = _write(tmp_path, "meta.toml", "domains = ['a.example']\n[meta]\nheadline = ['meta[name=x]']\n")
-    with pytest.raises(RulesError, match=r"meta\.toml.*\[meta\] 'headline'"):
-        parse_rules_file(path)
-
-
-def test_unknown_top_level_key_is_an_error(tmp_path: Path) -> None:
-    path = _write(tmp_path, "typo.toml", "domain = ['a.example']\n")
-    with pytest.raises(RulesError, match=r"typo\.toml.*unknown keys"):
-        parse_rules_file(path)
 
 
 def test_file_without_domains_or_detect_is_an_error(tmp_path: Path) -> None:
