@@ -73,6 +73,9 @@ class OrderedPool(Generic[T, R]):
                 if not pending:
                     return
                 yield self._head_result(pending)
+        except BaseException:  # Ctrl-C, or the consumer stopped (broken pipe): don't wait for running inputs
+            self._kill_workers()
+            raise
         finally:
             for _, future in pending:
                 future.cancel()
