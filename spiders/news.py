@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -90,6 +91,16 @@ def _site_domain(url: str) -> str | None:
     return host.removeprefix("www.") or None
 
 
+@dataclass
+class _Cascade:
+    """Progress of one site root through sitemaps, then feeds, then links (next stage only if none found)."""
+
+    root: str
+    stage: str = "sitemaps"
+    pending: int = 0
+    entries: int = 0
+
+
 class NewsSpider(scrapy.Spider):
     """Shared discovery, article detection, date window, limits and multi-page stitching."""
 
@@ -126,6 +137,8 @@ class NewsSpider(scrapy.Spider):
             domains.update(self.profile.domains)
         self.allowed_domains = sorted(domains)
         self._scheduled: set[str] = set()
+        self._discovered: set[str] = set()
+        self._cascades: dict[str, _Cascade] = {}
         self._articles = 0
         self._link_requests = 0
 
@@ -159,13 +172,23 @@ class NewsSpider(scrapy.Spider):
 
     # --- requests -------------------------------------------------------------------------------------------
 
-    def _discovery(self, url: str, callback: Any, errback: Any = None, **meta: Any) -> Request:
+    def _discovery(self, url: str, callback: Any, cascade: str | None = None, **meta: Any) -> Request | None:
+        """A sitemap/feed/robots/homepage request, once per URL; None if that URL was already requested.
+
+        Discovery URLs are chosen by the user, a profile or robots.txt, so they may sit on another domain.
+        """
+        if url in self._discovered:
+            return None
+        self._discovered.add(url)
+        if cascade:
+            self._cascades[cascade].pending += 1
+            meta["newsclean_cascade"] = cascade
         return Request(
             url,
             callback=callback,
-            errback=errback or self._discovery_failed,
+            errback=self._discovery_failed,
             priority=DISCOVERY_PRIORITY,
-            meta={"newsclean_discovery": callback.__name__, **meta},
+            meta={"newsclean_discovery": callback.__name__, "allow_offsite": True, **meta},
         )
 
     def _article_request(
@@ -239,70 +262,104 @@ class NewsSpider(scrapy.Spider):
     def start_requests_list(self) -> list[Request]:
         raise NotImplementedError
 
-    def _start_sitemap(self, url: str) -> Request:
+    def _start_sitemap(self, url: str) -> Request | None:
         if urlsplit(url).path.endswith("/robots.txt"):
-            return self._discovery(url, self.parse_robots, self._robots_failed, newsclean_cascade=False)
+            return self._discovery(url, self.parse_robots)
         return self._discovery(url, self.parse_sitemap, newsclean_nesting=0)
 
-    def _start_links(self, url: str) -> Request:
+    def _start_links(self, url: str, dont_filter: bool = False) -> Request:
         self._link_requests += 1
-        return Request(url, callback=self.parse_page, priority=LISTING_PRIORITY, meta={"newsclean_depth": 0})
+        return Request(
+            url,
+            callback=self.parse_page,
+            priority=LISTING_PRIORITY,
+            meta={"newsclean_depth": 0},
+            dont_filter=dont_filter,
+        )
+
+    def _start_cascade(self, root: str) -> Request | None:
+        """Site root: sitemaps from robots.txt; if they announce nothing, homepage feeds; else links."""
+        self._cascades[root] = _Cascade(root)
+        return self._discovery(urljoin(root, "/robots.txt"), self.parse_robots, cascade=root)
+
+    def _done(self, meta: dict[str, Any], entries: int = 0) -> Iterator[Request]:
+        """One discovery request of a cascade finished; move to the next stage when a stage found nothing."""
+        cascade = self._cascades.get(meta.get("newsclean_cascade") or "")
+        if cascade is None:
+            return
+        cascade.pending -= 1
+        cascade.entries += entries
+        if cascade.pending > 0 or cascade.entries > 0:
+            return
+        if cascade.stage == "sitemaps":
+            cascade.stage = "feeds"
+            logger.info("No sitemap entries for %s: looking for feeds on its homepage", cascade.root)
+            request = self._discovery(
+                urljoin(cascade.root, "/"), self.parse_homepage, cascade=cascade.root, newsclean_depth=0
+            )
+            if request is not None:
+                yield request
+        elif cascade.stage == "feeds":
+            cascade.stage = "links"
+            logger.info("No feed entries for %s: following its links", cascade.root)
+            yield self._start_links(cascade.root, dont_filter=True)
 
     # --- discovery callbacks --------------------------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         logger.info("robots.txt of %s lists %d sitemap(s)", response.url, len(sitemaps))
+        cascade = response.meta.get("newsclean_cascade")
         for url in sitemaps:
-            yield self._discovery(url, self.parse_sitemap, newsclean_nesting=0)
-        if not sitemaps and response.meta.get("newsclean_cascade"):
-            yield self._homepage(response.url)
+            request = self._discovery(url, self.parse_sitemap, cascade=cascade, newsclean_nesting=0)
+            if request is not None:
+                yield request
+        yield from self._done(response.meta)
 
-    def _robots_failed(self, failure: Failure) -> Iterator[Request]:
-        request = failure.request
-        logger.info("No usable robots.txt at %s (%s)", request.url, failure.getErrorMessage())
-        if request.meta.get("newsclean_cascade"):
-            yield self._homepage(request.url)
-
-    def _homepage(self, robots_url: str) -> Request:
-        home = urljoin(robots_url, "/")
-        return self._discovery(home, self.parse_homepage, newsclean_cascade=True, newsclean_depth=0)
-
-    def parse_homepage(self, response: Response) -> Iterator[Request]:
-        """Site cascade, step two: feeds announced by the homepage; step three: its links."""
+    def parse_homepage(self, response: Response) -> Iterator[Any]:
+        """Feeds announced by the homepage (<link rel=alternate>); without any, in a cascade, its links."""
         feeds = []
         if isinstance(response, HtmlResponse):
             for link in response.css('link[rel~="alternate"][href]'):
                 if (link.attrib.get("type") or "").split(";")[0].strip().lower() in _FEED_TYPES:
                     feeds.append(urljoin(response.url, link.attrib["href"]))
         logger.info("Homepage %s announces %d feed(s)", response.url, len(feeds))
-        for url in dict.fromkeys(feeds):
-            yield self._discovery(url, self.parse_feed)
-        if not feeds:
+        cascade = response.meta.get("newsclean_cascade")
+        requests = [self._discovery(url, self.parse_feed, cascade=cascade) for url in dict.fromkeys(feeds)]
+        yield from (r for r in requests if r is not None)
+        if cascade and not feeds:
+            self._cascades[cascade].stage = "links"
             yield from self.parse_page(response)
+        yield from self._done(response.meta)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
         listing = parse_sitemap(response.body, response.url, max_size=max_size)
         if not listing.kind and (feed := parse_feed(response.body, response.url)).kind:
             logger.info("%s is a feed, not a sitemap", response.url)
-            listing = feed
-            self._report(listing, response.url, "feed")
-            yield from self._schedule(listing.entries, "feed")
+            yield from self._listed(feed, response, "feed")
             return
         self._report(listing, response.url, "sitemap")
         nesting = response.meta.get("newsclean_nesting", 0)
-        if listing.kind == "sitemapindex":
-            if nesting >= _MAX_SITEMAP_NESTING:
-                logger.warning("Sitemap index %s nested too deep; not followed", response.url)
-                return
+        if listing.kind == "sitemapindex" and nesting >= _MAX_SITEMAP_NESTING:
+            logger.warning("Sitemap index %s nested too deep; not followed", response.url)
+        elif listing.kind == "sitemapindex":
             for entry in listing.entries:
                 if not self.window.may_contain_since(entry.published):
                     self._inc("sitemaps_out_of_window")
                     continue
-                yield self._discovery(entry.url, self.parse_sitemap, newsclean_nesting=nesting + 1)
+                request = self._discovery(
+                    entry.url,
+                    self.parse_sitemap,
+                    cascade=response.meta.get("newsclean_cascade"),
+                    newsclean_nesting=nesting + 1,
+                )
+                if request is not None:
+                    yield request
         elif listing.kind == "urlset":
             yield from self._schedule(listing.entries, "sitemap")
+        articles = len(listing.entries) if listing.kind == "urlset" else 0
+        yield from self._done(response.meta, articles)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         listing = parse_feed(response.body, response.url)
@@ -310,8 +367,12 @@ class NewsSpider(scrapy.Spider):
             logger.info("%s is a sitemap, not a feed", response.url)
             yield from self.parse_sitemap(response)
             return
-        self._report(listing, response.url, "feed")
-        yield from self._schedule(listing.entries, "feed")
+        yield from self._listed(listing, response, "feed")
+
+    def _listed(self, listing: Listing, response: Response, what: str) -> Iterator[Request]:
+        self._report(listing, response.url, what)
+        yield from self._schedule(listing.entries, what)
+        yield from self._done(response.meta, len(listing.entries))
 
     def _report(self, listing: Listing, url: str, what: str) -> None:
         if listing.error:
@@ -322,16 +383,17 @@ class NewsSpider(scrapy.Spider):
         logger.info("%s %s: %s with %d entries", what.title(), url, listing.kind or "?", len(listing.entries))
         self._inc(f"{what}_entries", len(listing.entries))
 
-    def _discovery_failed(self, failure: Failure) -> None:
+    def _discovery_failed(self, failure: Failure) -> Iterator[Request]:
         request = failure.request
-        what = "feed" if request.meta.get("newsclean_discovery") == "parse_feed" else "sitemap"
-        if request.meta.get("newsclean_discovery") == "parse_homepage":
-            what = "homepage"
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        what = {"parse_feed": "feed", "parse_homepage": "homepage", "parse_robots": "robots"}.get(
+            request.meta.get("newsclean_discovery", ""), "sitemap"
+        )
+        if what == "robots" or (failure.check(IgnoreRequest) and not failure.check(HttpError)):
             logger.info("%s %s not fetched: %s", what.title(), request.url, failure.getErrorMessage())
-            return
-        self._inc(f"{what}_errors")
-        logger.warning("%s %s failed: %s", what.title(), request.url, failure.getErrorMessage())
+        else:
+            self._inc(f"{what}_errors")
+            logger.warning("%s %s failed: %s", what.title(), request.url, failure.getErrorMessage())
+        yield from self._done(request.meta)
 
     # --- pages and articles ---------------------------------------------------------------------------------
 
@@ -484,7 +546,7 @@ class SitemapNewsSpider(NewsSpider):
     def start_requests_list(self) -> list[Request]:
         if not self.targets:
             raise ValueError("sitemap spider: give -a url=SITEMAP_URL")
-        return [self._start_sitemap(url) for url in self.targets]
+        return [r for r in map(self._start_sitemap, self.targets) if r is not None]
 
 
 class FeedNewsSpider(NewsSpider):
@@ -495,7 +557,7 @@ class FeedNewsSpider(NewsSpider):
     def start_requests_list(self) -> list[Request]:
         if not self.targets:
             raise ValueError("feed spider: give -a url=FEED_URL")
-        return [self._discovery(url, self.parse_feed) for url in self.targets]
+        return [r for url in self.targets if (r := self._discovery(url, self.parse_feed)) is not None]
 
 
 class SiteNewsSpider(NewsSpider):
@@ -510,20 +572,18 @@ class SiteNewsSpider(NewsSpider):
     def start_requests_list(self) -> list[Request]:
         if not self.targets:
             raise ValueError("site spider: give -a url=https://site/")
-        requests = []
+        requests: list[Request | None] = []
         for root in self.targets:
-            robots = urljoin(root, "/robots.txt")
             if "auto" in self.sources:
-                requests.append(self._discovery(robots, self.parse_robots, self._robots_failed,
-                                                newsclean_cascade=True))  # fmt: skip
+                requests.append(self._start_cascade(root))
                 continue
             if "sitemaps" in self.sources:
-                requests.append(self._discovery(robots, self.parse_robots, self._robots_failed))
+                requests.append(self._discovery(urljoin(root, "/robots.txt"), self.parse_robots))
             if "feeds" in self.sources:
                 requests.append(self._discovery(urljoin(root, "/"), self.parse_homepage_feeds))
             if "links" in self.sources:
                 requests.append(self._start_links(root))
-        return requests
+        return [r for r in requests if r is not None]
 
     def parse_homepage_feeds(self, response: Response) -> Iterator[Request]:
         for request in self.parse_homepage(response):
@@ -540,11 +600,11 @@ class OutletNewsSpider(NewsSpider):
     def start_requests_list(self) -> list[Request]:
         if self.profile is None:
             raise ValueError("outlet spider: give -a outlet=NAME (or -a profile=PATH.toml)")
-        requests = []
+        requests: list[Request | None] = []
         if "sitemaps" in self.sources:
             requests += [self._start_sitemap(url) for url in self.profile.sitemaps]
         if "feeds" in self.sources:
             requests += [self._discovery(url, self.parse_feed) for url in self.profile.feeds]
         if "links" in self.sources:
             requests += [self._start_links(url) for url in self.profile.index_pages]
-        return requests
+        return [r for r in requests if r is not None]

@@ -125,6 +125,19 @@ def test_site_root_uses_robots_sitemaps_first(localsite: LocalNewsSite, tmp_path
     _assert_no_refetch(localsite)
 
 
+@pytest.mark.parametrize("feeds", [True, False])
+def test_site_root_falls_back_to_feeds_then_links(tmp_path: Path, feeds: bool) -> None:
+    """No Sitemap: in robots.txt -> homepage feeds; no feeds either -> the homepage's links."""
+    with LocalNewsSite(announce_sitemaps=False, announce_feeds=feeds) as site:
+        result = crawl(tmp_path, "site", f"url={site.url('/')}")
+        requested = set(site.requests)
+    assert sorted(result.paths) == sorted(EXPECTED_FEED_ARTICLES if feeds else EXPECTED_ARTICLES)
+    assert "/sitemap.xml" not in requested
+    assert ("/rss" in requested) is feeds
+    assert {i["source"] for i in result.items} == {"feed" if feeds else "links"}
+    assert not DISALLOWED_PATHS & requested
+
+
 def test_link_crawl_detects_articles_and_stitches_pages(localsite: LocalNewsSite, tmp_path: Path) -> None:
     result = crawl(tmp_path, "site", f"url={localsite.url('/')}", "sources=links", "max_depth=2")
     assert sorted(result.paths) == sorted(EXPECTED_ARTICLES)

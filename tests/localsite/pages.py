@@ -30,7 +30,11 @@ SITE_NAME = "Warta Lokal"
 _RAIL_KEYS = ("menhub", "pns", "lombok", "film", "marcella")
 
 
-def _head(base: str, title: str, og_type: str, canonical: str, extra: str = "") -> str:
+def _head(base: str, title: str, og_type: str, canonical: str, extra: str = "", feeds: bool = True) -> str:
+    feed_links = (
+        f'<link rel="alternate" type="application/rss+xml" title="{SITE_NAME} RSS" href="{base}/rss">\n'
+        f'<link rel="alternate" type="application/atom+xml" title="{SITE_NAME} Atom" href="{base}/atom.xml">'
+    )
     return f"""<!DOCTYPE html>
 <html lang="id">
 <head>
@@ -42,8 +46,7 @@ def _head(base: str, title: str, og_type: str, canonical: str, extra: str = "") 
 <meta property="og:title" content="{escape(title)}">
 <meta property="og:url" content="{canonical}">
 <link rel="canonical" href="{canonical}">
-<link rel="alternate" type="application/rss+xml" title="{SITE_NAME} RSS" href="{base}/rss">
-<link rel="alternate" type="application/atom+xml" title="{SITE_NAME} Atom" href="{base}/atom.xml">
+{feed_links if feeds else ""}
 {extra}
 </head>
 """
@@ -162,11 +165,11 @@ def oversized_page(article: Article, base: str) -> bytes:
     return page.replace(b"</body>", filler + b"</body>", 1)
 
 
-def listing_page(base: str, title: str, path: str, items: list[tuple[str, str]]) -> str:
+def listing_page(base: str, title: str, path: str, items: list[tuple[str, str]], feeds: bool = True) -> str:
     """Homepage or section index: a list of headlines, og:type=website."""
     lis = "".join(f'<li><a href="{href}">{escape(text)}</a></li>\n' for href, text in items)
     return (
-        _head(base, title, "website", base + path)
+        _head(base, title, "website", base + path, feeds=feeds)
         + _header()
         + f"""<main>
 <h1>{escape(title)}</h1>
@@ -178,11 +181,12 @@ def listing_page(base: str, title: str, path: str, items: list[tuple[str, str]])
     )
 
 
-def homepage(base: str) -> str:
+def homepage(base: str, feeds: bool = True) -> str:
+    """The homepage; `feeds=False` drops its feed <link>s (a site without feed autodiscovery)."""
     items = [(a.path, a.title) for a in articles_in("home")]
     items.insert(6, (REDIRECT_PATH, BY_KEY["nikel"].title))
     items.append((PDF_PATH, "Unduh Laporan APBN 2026 (PDF)"))
-    return listing_page(base, f"{SITE_NAME} - Berita Terkini Hari Ini", "/", items)
+    return listing_page(base, f"{SITE_NAME} - Berita Terkini Hari Ini", "/", items, feeds)
 
 
 def section_page(base: str, name: str) -> str:
@@ -196,13 +200,14 @@ def about_page(base: str) -> str:
     )
 
 
-def robots_txt(base: str) -> str:
+def robots_txt(base: str, sitemaps: bool = True) -> str:
+    """robots.txt; `sitemaps=False` leaves out the Sitemap: line (a site that announces none)."""
+    sitemap_line = f"Sitemap: {base}/sitemap.xml\n" if sitemaps else ""
     return f"""User-agent: *
 Disallow: /private/
 Disallow: /cari?
 
-Sitemap: {base}/sitemap.xml
-"""
+{sitemap_line}"""
 
 
 def sitemap_index(base: str) -> str:

@@ -49,9 +49,11 @@ class _Handler(BaseHTTPRequestHandler):
         if article is not None:
             self._article(article, base, query, seen)
         elif path == "/":
-            self._send(200, _HTML, pages.homepage(base))
+            self._send(200, _HTML, pages.homepage(base, self.server.site.announce_feeds))
         elif path == "/robots.txt":
-            self._send(200, "text/plain; charset=utf-8", pages.robots_txt(base))
+            self._send(
+                200, "text/plain; charset=utf-8", pages.robots_txt(base, self.server.site.announce_sitemaps)
+            )
         elif path == "/sitemap.xml":
             self._send(200, _XML, pages.sitemap_index(base))
         elif path == "/sitemap-news.xml":
@@ -117,9 +119,21 @@ class _SiteServer(ThreadingHTTPServer):
 
 
 class LocalNewsSite:
-    """The local news site as a context manager: `with LocalNewsSite() as site: site.url("/rss")`."""
+    """The local news site as a context manager: `with LocalNewsSite() as site: site.url("/rss")`.
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    `announce_sitemaps=False` drops the Sitemap: line from robots.txt and `announce_feeds=False` the feed
+    links from the homepage, to exercise the site-root cascade (sitemaps, then feeds, then links).
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        announce_sitemaps: bool = True,
+        announce_feeds: bool = True,
+    ) -> None:
+        self.announce_sitemaps = announce_sitemaps
+        self.announce_feeds = announce_feeds
         self._server = _SiteServer((host, port), _Handler)
         self._server.site = self
         self._lock = threading.Lock()
