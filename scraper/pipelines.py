@@ -58,11 +58,11 @@ class CleanStorePipeline:
     def open_spider(self) -> None:
         self.store = crawler_store(self.crawler)
         if self.cleaning:
-            self._pool = _new_pool(self.workers)
+            self._pool = _SharedPool.acquire(self.workers)
 
     def close_spider(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            _SharedPool.release()
             self._pool = None
 
     def _inc(self, event: str) -> None:
@@ -143,6 +143,27 @@ class CleanStorePipeline:
         record["text"] = record["text"] or ""
         record["word_count"] = record["word_count"] or 0
         return record
+
+
+class _SharedPool:
+    """One worker pool per process, shared by the crawlers of a multi-target `newsclean crawl`."""
+
+    pool: ProcessPoolExecutor | None = None
+    users = 0
+
+    @classmethod
+    def acquire(cls, workers: int) -> ProcessPoolExecutor:
+        if cls.pool is None:
+            cls.pool = _new_pool(workers)
+        cls.users += 1
+        return cls.pool
+
+    @classmethod
+    def release(cls) -> None:
+        cls.users -= 1
+        if cls.users <= 0 and cls.pool is not None:
+            cls.pool.shutdown(wait=True, cancel_futures=True)
+            cls.pool, cls.users = None, 0
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:

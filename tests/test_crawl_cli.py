@@ -244,3 +244,19 @@ def test_site_root_second_run_fetches_no_stored_article(site_crawled: Crawled, t
     assert refetched == set()
     assert _summary(done.stdout, "stored") == 0
     assert rows_per_url(db) == rows_per_url(site_crawled.db)
+
+
+def test_targets_on_one_site_run_in_turn_and_fetch_each_article_once(
+    site: LocalNewsSite, tmp_path: Path
+) -> None:
+    site.clear_log()
+    db = tmp_path / "news.sqlite"
+    done = newsclean(
+        "crawl", site.url("/rss"), site.url("/sitemap.xml"), "--db", str(db), *FAST, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert set(rows_per_url(db).values()) == {1}
+    assert _summary(done.stdout, "updated") == 0
+    retried = BY_KEY["bisnis"].path  # 500 then 200: two requests by design
+    fetched_twice = [p for p in ARTICLE_PATHS - {retried} if site.count(p) > 1]
+    assert fetched_twice == []

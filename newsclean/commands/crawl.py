@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +126,27 @@ def _setting_overrides(args: argparse.Namespace) -> dict[str, str | float]:
     return overrides
 
 
+def _site_key(target: str, kwargs: dict[str, Any]) -> str:
+    """Targets on one site share a key: they run one after the other, so the per-domain limits hold and an
+    article listed by both (sitemap and feed) is fetched once; different sites run in parallel."""
+    url = str(kwargs.get("url") or "").split(",")[0]
+    host = urlsplit(url).hostname if url else None
+    return host or str(kwargs.get("outlet") or kwargs.get("profile") or target)
+
+
+def _run_in_turn(process: Any, group: list[tuple[Any, dict[str, Any]]]) -> None:
+    """Start the first crawl of `group` now and each next one when the previous ends."""
+    if not group:
+        return
+    (crawler, kwargs), rest = group[0], group[1:]
+    logger.info("crawling with spider %s %s", crawler.spidercls.name, kwargs)
+    running = process.crawl(crawler, **kwargs)
+    if hasattr(running, "add_done_callback"):  # asyncio.Task (AsyncCrawlerProcess)
+        running.add_done_callback(lambda _task: _run_in_turn(process, rest))
+    else:  # Deferred (CrawlerProcess on another reactor)
+        running.addBoth(lambda result: (_run_in_turn(process, rest), result)[1])
+
+
 def _pairs(pairs: list[str], option: str) -> Iterator[tuple[str, str]]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -165,6 +187,7 @@ def _crawl(
         handler.setLevel(max(handler.level, root.level))
     process = process_cls(settings)
     crawlers = []
+    groups: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
     started = time.monotonic()
     for target, name, kwargs in jobs:
         try:
@@ -172,11 +195,12 @@ def _crawl(
         except KeyError:
             print(f"newsclean crawl: {target}: no spider named {name!r}", file=sys.stderr)
             continue
-        logger.info("crawling %s with spider %s %s", target, name, kwargs)
-        process.crawl(crawler, **kwargs)
+        groups.setdefault(_site_key(target, kwargs), []).append((crawler, kwargs))
         crawlers.append((target, crawler))
     if not crawlers:
         return EXIT_USAGE
+    for group in groups.values():
+        _run_in_turn(process, group)
     process.start()
     elapsed = time.monotonic() - started
 
