@@ -16,6 +16,7 @@ import re
 import resource
 import subprocess
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,8 +190,10 @@ def _args(batch: Batch, absolute: bool) -> list[str]:
 def in_process(batch: Batch) -> tuple[int, list[dict], str]:
     out = batch.root.parent / "in-process.jsonl"
     stderr = io.StringIO()
+    started = time.perf_counter()
     with contextlib.redirect_stderr(stderr):
         code = main(["clean", "--workers", "2", "-o", str(out), "--", *_args(batch, absolute=True)])
+    print(f"\nbad batch in-process: {len(batch.names)} inputs in {time.perf_counter() - started:.2f} s")
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     return code, records, stderr.getvalue()
 
@@ -198,6 +201,7 @@ def in_process(batch: Batch) -> tuple[int, list[dict], str]:
 @pytest.fixture(scope="module")
 def as_subprocess(batch: Batch) -> tuple[int, list[dict], str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "newsclean", "clean", "--workers", "2", "--", *_args(batch, absolute=False)],
         cwd=batch.root,
@@ -206,6 +210,7 @@ def as_subprocess(batch: Batch) -> tuple[int, list[dict], str]:
         check=False,
     )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"\nbad batch as a subprocess: {len(batch.names)} inputs in {time.perf_counter() - started:.2f} s")
     print(
         f"\nbad batch as a subprocess: peak RSS of a child {peak / 1024:.0f} MB (before: {before / 1024:.0f})"
     )
