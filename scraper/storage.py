@@ -278,10 +278,9 @@ class ArticleStore:
     # --- reading ---
     def records(self, statuses: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
         """Every stored article as an export record (EXPORT_FIELDS), oldest fetch first."""
-        statuses = list(statuses)
-        where = f"WHERE status IN ({', '.join('?' * len(statuses))})" if statuses else ""
+        where, params = _status_filter(statuses)
         query = f"SELECT {', '.join(EXPORT_FIELDS)} FROM articles {where} ORDER BY fetched_at, url"
-        for row in self._db.execute(query, statuses):
+        for row in self._db.execute(query, params):
             yield _record_from_row(row)
 
     def record(self, url: str) -> dict[str, Any] | None:
@@ -289,8 +288,12 @@ class ArticleStore:
         row = self._db.execute(query, (url,)).fetchone()
         return _record_from_row(row) if row else None
 
-    def urls(self) -> list[str]:
-        return [row[0] for row in self._db.execute("SELECT url FROM articles ORDER BY url")]
+    def urls(self, statuses: Iterable[str] = ()) -> list[str]:
+        statuses = list(statuses)
+        where = f"WHERE status IN ({', '.join('?' * len(statuses))})" if statuses else ""
+        return [
+            row[0] for row in self._db.execute(f"SELECT url FROM articles {where} ORDER BY url", statuses)
+        ]
 
     def raw_pages(self, url: str) -> RawPages:
         outlet = self._db.execute("SELECT outlet FROM articles WHERE url = ?", (url,)).fetchone()
@@ -336,6 +339,11 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _status_filter(statuses: Iterable[str]) -> tuple[str, list[str]]:
+    statuses = list(statuses)
+    return (f"WHERE status IN ({', '.join('?' * len(statuses))})" if statuses else "", statuses)
 
 
 def _row_values(result: Mapping[str, Any]) -> dict[str, Any]:

@@ -134,3 +134,11 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StorageError, match="cannot use"):
         ArticleStore(path)
+
+
+def test_status_filter_selects_rows(store: ArticleStore) -> None:
+    store.save(_record("https://a.test/ok"), [PAGE])
+    store.save(_record("https://a.test/raw", status="raw", text=""), [PAGE])
+    assert store.urls(["raw"]) == ["https://a.test/raw"]
+    assert [r["url"] for r in store.records(["ok"])] == ["https://a.test/ok"]
+    assert store.urls() == ["https://a.test/ok", "https://a.test/raw"]

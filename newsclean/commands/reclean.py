@@ -52,13 +52,13 @@ def run(args: argparse.Namespace) -> int:
     changed, text_changed, total, crashed = 0, 0, 0, 0
     moves: Counter[tuple[str, str]] = Counter()
     with store:
-        old_records = {r["url"]: r for r in store.records(args.status)}
-        for url, result in _clean_all(store, list(old_records), options, args.workers or os.cpu_count() or 1):
+        urls = store.urls(args.status)
+        for url, result in _clean_all(store, urls, options, args.workers or os.cpu_count() or 1):
             total += 1
-            if result is None:
-                crashed += 1
+            old = store.record(url)
+            if result is None or old is None:
+                crashed += result is None
                 continue
-            old = old_records[url]
             result["outlet"] = result.get("outlet") or old.get("outlet")
             differs = [name for name in RESULT_FIELDS if _normal(old.get(name)) != _normal(result.get(name))]
             if not differs:
