@@ -236,7 +236,8 @@ def _apply_outlet_meta(md: Metadata, tree: etree._Element, rules: MetaRules) -> 
         elif name == "tags":
             md.tags = _keywords(value) or md.tags
         elif name in ("date_published", "date_modified"):
-            setattr(md, name, normalise_date(value) or getattr(md, name))
+            # outlet date tags often lack a time zone: they only fill a gap, never replace a zoned date
+            setattr(md, name, getattr(md, name) or normalise_date(value))
         elif name == "language":
             md.language = _language(value) or md.language
         else:
