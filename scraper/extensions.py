@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
@@ -90,8 +91,16 @@ class CrawlProgress:
             self.stream.flush()
 
     def line(self) -> str:
+        """Compact, to fit one terminal line: `crawl: 12 stored · 3 skipped · 0 not articles · ...`."""
         counts = summary(self.stats.get_stats())
-        return "crawl: " + ", ".join(f"{count} {label}" for label, count in counts.items())
+        parts = [
+            f"{counts['stored'] + counts['updated']} stored",
+            f"{counts['skipped as already stored']} skipped",
+            f"{counts['not articles']} not articles",
+            f"{counts['cleaning errors'] + counts['fetch errors']} errors",
+            f"{counts['requests']} requests",
+        ]
+        return ("crawl: " + " · ".join(parts))[: shutil.get_terminal_size().columns - 1]
 
     def redraw(self) -> None:
         text = self.line()

@@ -286,6 +286,6 @@ def test_progress_line_counts_outcomes_and_is_only_drawn_on_a_terminal(tmp_path:
     assert progress.draw
     progress.redraw()
     assert terminal.getvalue().startswith(
-        "\rcrawl: 5 stored, 0 updated, 7 skipped as already stored, 2 not articles"
+        "\rcrawl: 5 stored · 7 skipped · 2 not articles · 2 errors · 20 requests"
     )
     assert not CrawlProgress(crawler, stream=io.StringIO()).draw
