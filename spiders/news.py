@@ -268,7 +268,9 @@ class NewsSpider(scrapy.Spider):
         return self._discovery(url, self.parse_sitemap, newsclean_nesting=0)
 
     def _start_links(self, url: str, dont_filter: bool = False) -> Request:
+        """A start page of the link crawl; it counts against max_pages like every page the crawl follows."""
         self._link_requests += 1
+        self._scheduled.add(url)
         return Request(
             url,
             callback=self.parse_page,
@@ -512,16 +514,21 @@ class NewsSpider(scrapy.Spider):
         logger.warning("Article %s failed: %s", request.url, failure.getErrorMessage())
 
     def _follow_links(self, response: HtmlResponse, depth: int) -> Iterator[Request]:
+        """Same-site links one level deeper; article-shaped ones first, so a page budget goes to articles."""
         if self.max_depth is None or depth >= self.max_depth:
             return
-        for link in LinkExtractor().extract_links(response):
-            url = urlunsplit(urlsplit(link.url)._replace(fragment=""))
+        urls = [
+            urlunsplit(urlsplit(link.url)._replace(fragment=""))
+            for link in LinkExtractor().extract_links(response)
+        ]
+        shaped = {url: article_shaped(url, self._patterns, self._excludes) for url in urls}
+        for url in sorted(shaped, key=lambda u: not shaped[u]):
             if is_continuation(url) or url in self._scheduled or not self._on_site(url):
                 continue
             if self.max_pages is not None and self._link_requests >= self.max_pages:
                 self._inc("max_pages_reached")
                 return
-            if article_shaped(url, self._patterns, self._excludes):
+            if shaped[url]:
                 request = self._article_request(url, "links", depth=depth + 1)
             elif fetchable(url, self._excludes):
                 self._scheduled.add(url)

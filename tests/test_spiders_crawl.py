@@ -150,6 +150,17 @@ def test_link_crawl_detects_articles_and_stitches_pages(localsite: LocalNewsSite
     _assert_no_refetch(localsite)
 
 
+def test_link_crawl_depth_and_page_limits(localsite: LocalNewsSite, tmp_path: Path) -> None:
+    shallow = crawl(tmp_path, "site", f"url={localsite.url('/')}", "sources=links", "max_depth=1")
+    on_homepage = {a.path for a in ARTICLES if "home" in a.listed and a.kind != "private"}
+    assert sorted(shallow.paths) == sorted(on_homepage | {REDIRECT_TARGET.path})  # section links not followed
+    localsite.clear_log()
+    bounded = crawl(tmp_path, "site", f"url={localsite.url('/')}", "sources=links", "max_pages=4")
+    assert bounded.stats["newsclean/max_pages_reached"] >= 1
+    followed = {p for p in localsite.requests if p not in ("/", "/robots.txt") and "?page=" not in p}
+    assert len(followed) == 3 and followed <= EXPECTED_ARTICLES  # the start page counts; articles first
+
+
 def test_feed_crawl_rss_atom_and_a_broken_feed(localsite: LocalNewsSite, tmp_path: Path) -> None:
     feeds = ",".join(localsite.url(p) for p in ("/rss", "/atom.xml", "/feed/rusak.xml"))
     result = crawl(tmp_path, "feed", f"url={feeds}")

@@ -7,6 +7,7 @@ obeyed, date window applied before requesting, no re-fetches on a second run.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 from collections import Counter
@@ -116,6 +117,11 @@ class _Handler(BaseHTTPRequestHandler):
 class _SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     site: LocalNewsSite
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up (size limit, killed crawl) is expected: no traceback on stderr."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class LocalNewsSite:
