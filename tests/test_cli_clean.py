@@ -165,6 +165,19 @@ def test_usage_errors_exit_2(args: list[str], message: str, capsys: pytest.Captu
     assert code == 2 and out == "" and message in err
 
 
+def test_directory_without_pages_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.json").write_text("{}")
+    code, out, err = run(capsys, str(tmp_path))
+    assert code == 2 and out == "" and f"no input to clean: '{tmp_path}'" in err
+
+
+def test_output_file_in_a_new_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "runs" / "today" / "out.md"
+    code, out, _ = run(capsys, str(KOMPAS), "-o", str(target))
+    assert code == 0 and out == ""
+    assert target.read_text(encoding="utf-8").startswith("## ")  # the format follows the .md ending
+
+
 @pytest.mark.parametrize("bad", [["--workers", "0"], ["--max-bytes", "lots"], ["--format", "xml"]])
 def test_bad_option_values_exit_2(bad: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
