@@ -176,6 +176,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     add("-dash-first.html", kompas, Expect("ok"))
     add("new\nline.html", kompas, Expect("ok"))
     add("missing.html", None, Expect("error", "no such file"))
+    add("binary.txt", random.Random(2).randbytes(4096), Expect("error", "binary data, not text"))
+    add("blank.txt", b"  \n\n ", Expect("empty", "empty"))
     seed = str(SEEDS / "seed-003-extracted.txt")
     expect[seed] = Expect("ok", not_text=("Baca Juga:",))
     names = list(expect)
