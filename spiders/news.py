@@ -152,8 +152,9 @@ class NewsSpider(scrapy.Spider):
     # --- bookkeeping ----------------------------------------------------------------------------------------
 
     def _inc(self, key: str, count: int = 1) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"newsclean/{key}", count)
+        crawler = getattr(self, "crawler", None)  # absent when the spider is built outside a crawl
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(f"newsclean/{key}", count)
 
     def _on_site(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()

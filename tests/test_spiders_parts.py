@@ -17,6 +17,7 @@ from parsel import Selector
 from spiders.dates import DateWindow, parse_date, url_date
 from spiders.detection import article_shaped, is_article, page_signals
 from spiders.discovery import parse_feed, parse_sitemap
+from spiders.news import OutletNewsSpider, SiteNewsSpider
 from spiders.pagination import MAX_PAGES, is_continuation, next_page, split_page, with_query, without_query
 from spiders.profiles import PROFILE_DIR, ProfileError, bundled_profiles, load_profiles, profile_for_url
 from spiders.targets import resolve
@@ -328,3 +329,33 @@ def test_resolve_profile_file_and_errors(tmp_path: Path) -> None:
         resolve(str(tmp_path / "missing.toml"))
     with pytest.raises(ValueError, match="not a crawl target"):
         resolve("ftp://x.id/")
+
+
+# --- spiders without a crawl -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(bundled_profiles()))
+def test_outlet_spider_starts_from_its_profile(name: str) -> None:
+    profile = bundled_profiles()[name]
+    spider = OutletNewsSpider(outlet=name, since="2026-11-01")
+    urls = [r.url for r in spider.start_requests_list()]
+    assert urls == [*profile.sitemaps, *profile.feeds, *profile.index_pages]
+    assert spider.allowed_domains == sorted(profile.domains) and spider.outlet == name
+    article = spider._article_request(
+        f"https://www.{profile.domains[0]}/read/2026/11/20/1/judul-berita", "feed"
+    )
+    assert article is not None and article.meta["newsclean_article"] is True
+    assert article.meta["newsclean_url"] == f"https://www.{profile.domains[0]}/read/2026/11/20/1/judul-berita"
+    assert ("page=all" in article.url) is (profile.single_page == "page=all")
+    assert (
+        spider._article_request(f"https://www.{profile.domains[0]}/read/2026/10/31/1/lama-sekali", "feed")
+        is None
+    )
+
+
+def test_site_spider_picks_the_profile_of_its_target() -> None:
+    spider = SiteNewsSpider(url="https://www.kompas.com/")
+    assert spider.outlet == "kompas" and spider.allowed_domains == ["kompas.com"]
+    (robots,) = spider.start_requests_list()
+    assert robots.url == "https://www.kompas.com/robots.txt" and robots.meta["newsclean_cascade"]
+    assert SiteNewsSpider(url="https://berita.example.org/").outlet is None
