@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from newsclean.cli import main
+from newsclean.commands.bench import render
 
 CORPUS = Path(__file__).parent / "fixtures" / "id-news"
 PAGES = ("anpandu_kompas-singlepage.html", "tisorlawan_detik_1.html", "ogs_okezone.html")
@@ -81,3 +82,5 @@ def test_clean_workers_scaling_is_computed_from_real_runs(three_pages: Path, tmp
     assert scaling["throughput_ratio"] == pytest.approx(
         two["pages_per_s_median"] / one["pages_per_s_median"], rel=0.01
     )
+    text = render(report)
+    assert "--workers 2" in text and f"{scaling['throughput_ratio']:.2f}x throughput" in text

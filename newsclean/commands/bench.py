@@ -18,8 +18,8 @@ from typing import Any
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 WORKERS = (1, 2)
-#: Pages per `clean` run when --repeat is not given: enough to amortise starting the process pool.
-TARGET_CLEAN_PAGES = 200
+#: Pages per `clean` run when --repeat is not given: start-up (about 0.5 s) stays under ~7% of a run.
+TARGET_CLEAN_PAGES = 500
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsclean bench: {args.dir}: no saved pages (.html, .htm, .html.gz)", file=sys.stderr)
         return EXIT_USAGE
 
-    report: dict[str, Any] = {"dir": str(args.dir), "cpus": _cpus()}
+    report: dict[str, Any] = {"dir": str(args.dir), "cpus": _cpus(), "load_before": _load()}
     report["extraction"] = extraction_benchmark(pages, BENCH_SYSTEMS, args.rounds)
     if args.no_workers:
         report["clean_workers"] = {"skipped": "--no-workers"}
@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"newsclean bench: {exc}", file=sys.stderr)
             return EXIT_FAILED
 
+    report["load_after"] = _load()
     text = json.dumps(report, indent=2) if args.json else render(report)
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")
@@ -96,6 +97,14 @@ def _cpus() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def _load() -> float | None:
+    """The 1-minute load average: other work on the machine skews every figure, worker scaling most."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):  # not available on this platform
+        return None
 
 
 def render(report: dict[str, Any]) -> str:
@@ -129,4 +138,10 @@ def render(report: dict[str, Any]) -> str:
     lines.append(format_table(["command", "seconds median", "pages/s"], rows, digits=2))
     scaling = workers["scaling"]
     lines.append(f"scaling {scaling['of']} workers: {scaling['throughput_ratio']:.2f}x throughput")
+    before = report["load_before"]
+    if before is not None and before > 0.5:  # measured before our own runs added to it
+        lines.append(
+            f"note: load average {before} on {report['cpus']} CPUs before the benchmark: other work was "
+            "running, so the worker scaling is understated"
+        )
     return "\n".join(lines)
