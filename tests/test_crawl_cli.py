@@ -75,7 +75,9 @@ def test_each_feed_article_is_stored_exactly_once(crawled: Crawled) -> None:
     assert _summary(crawled.output, "fetch errors") == 0
 
 
-def test_stored_bodies_are_clean(crawled: Crawled) -> None:
+@pytest.mark.parametrize("which", ["crawled", "site_crawled"])
+def test_stored_bodies_are_clean(which: str, request: pytest.FixtureRequest) -> None:
+    crawled: Crawled = request.getfixturevalue(which)
     rail_titles = {BY_KEY[key].title for key in _RAIL_KEYS}
     with ArticleStore(crawled.db) as store:
         records = list(store.records())
