@@ -178,6 +178,20 @@ def test_output_file_in_a_new_directory(tmp_path: Path, capsys: pytest.CaptureFi
     assert target.read_text(encoding="utf-8").startswith("## ")  # the format follows the .md ending
 
 
+def test_rerun_does_not_clean_its_own_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(KOMPAS, tmp_path / "page.html")
+    target = tmp_path / "clean.txt"
+    for _ in range(2):
+        code, _, err = run(capsys, str(tmp_path), "-o", str(target))
+        assert code == 0 and err.startswith("cleaned 1 input in ")
+    assert target.read_text(encoding="utf-8").startswith(f"==> {tmp_path / 'page.html'} <==")
+
+
+def test_unwritable_output_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, str(KOMPAS), "-o", str(tmp_path))  # a directory
+    assert code == 2 and f"cannot write '{tmp_path}'" in err
+
+
 @pytest.mark.parametrize("bad", [["--workers", "0"], ["--max-bytes", "lots"], ["--format", "xml"]])
 def test_bad_option_values_exit_2(bad: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:

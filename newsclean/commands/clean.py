@@ -12,8 +12,6 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TextIO
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
@@ -117,9 +115,11 @@ def run(args: argparse.Namespace) -> int:
     from newsclean.writers import SUFFIX_FORMATS, open_writer
 
     forced = None if args.input_type == "auto" else args.input_type
-    items: list[InputItem] = list(
-        discover(args.paths, stdin=sys.stdin.buffer, forced=forced, max_bytes=args.max_bytes)
-    )
+    items: list[InputItem] = [
+        item
+        for item in discover(args.paths, stdin=sys.stdin.buffer, forced=forced, max_bytes=args.max_bytes)
+        if not _same_file(item.label, args.output)  # a rerun must not clean its own earlier output
+    ]
     for item in items:
         if item.problem:
             _warn(f"{item.label!r}: {item.problem}")
@@ -151,35 +151,46 @@ def run(args: argparse.Namespace) -> int:
     )
     fmt = args.format or SUFFIX_FORMATS.get(os.path.splitext(args.output or "")[1].lower(), "jsonl")
 
+    try:
+        stream = _open_output(args.output)
+    except OSError as exc:
+        return _usage_error(f"cannot write {args.output!r}: {exc.strerror or exc}")
     tally = Tally()
     progress = ProgressBar(len(items), sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
     try:
-        with _open_output(args.output) as stream:
-            writer = open_writer(fmt, stream, include_removed=args.include_removed)
-            for record in pool.map(jobs):
-                writer.write(record)
-                tally.add(record["status"])
-                progress.advance(record["status"])
+        writer = open_writer(fmt, stream, include_removed=args.include_removed)
+        for record in pool.map(jobs):
+            writer.write(record)
+            tally.add(record["status"])
+            progress.advance(record["status"])
     except BrokenPipeError:  # `newsclean clean ... | head`: the reader has all it wants
         _silence_stdout()
     finally:
         progress.close()
         pool.close()
+        if stream is not sys.stdout:
+            stream.close()
     if not args.quiet:
         print(tally.summary(), file=sys.stderr)
     return EXIT_OK if tally.counts["ok"] else EXIT_NOTHING
 
 
-@contextmanager
-def _open_output(path: str | None) -> Iterator[TextIO]:
+def _open_output(path: str | None) -> TextIO:
     if not path or path == "-":
-        yield sys.stdout
-        return
+        return sys.stdout
     directory = os.path.dirname(path)
     if directory:
         os.makedirs(directory, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as stream:
-        yield stream
+    return open(path, "w", encoding="utf-8", newline="")  # closed by run()
+
+
+def _same_file(label: str, output: str | None) -> bool:
+    if not output or output == "-" or label == "-":
+        return False
+    try:
+        return os.path.samefile(label, output)
+    except OSError:
+        return False
 
 
 def _silence_stdout() -> None:
