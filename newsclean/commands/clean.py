@@ -24,6 +24,7 @@ inputs:
   (hidden files and directories skipped). Glob patterns are expanded here too, so quoted patterns work
   ('pages/**/*.html'). '-' reads one input from stdin. .txt files are already-extracted text and go
   through the line rules only. Gzipped data is recognised by its signature, whatever the file's name.
+  Names that start with '-' go after '--': newsclean clean -o out.jsonl -- -draft.html
 
 output:
   jsonl  one JSON object per line (default; `removed` lists every dropped block and its rule)
@@ -49,14 +50,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="file, directory, glob, or - for stdin")
     parser.add_argument("-o", "--output", metavar="OUT", help="write records to OUT instead of stdout")
     parser.add_argument(
-        "-f", "--format", choices=("jsonl", "csv", "txt", "md"), help="output format (default: jsonl)"
+        "-f",
+        "--format",
+        choices=("jsonl", "csv", "txt", "md"),
+        help="output format (default: from the -o ending, else jsonl)",
     )
     parser.add_argument(
         "-j",
         "--workers",
         type=_positive_int,
         metavar="N",
-        help=f"worker processes (default: all cores, here {os.cpu_count() or 1}); 1: no subprocess",
+        help=f"worker processes (default: all cores, here {os.cpu_count() or 1}); 1: in this process",
     )
     parser.add_argument("--url", help="URL of the page (only with a single input); picks the outlet's rules")
     parser.add_argument(
