@@ -89,8 +89,11 @@ def _assert_no_refetch(site: LocalNewsSite) -> None:
         assert counts[path] <= (2 if path == retried else 1), path
 
 
-def test_sitemap_crawl_yields_exactly_the_expected_articles(localsite: LocalNewsSite, tmp_path: Path) -> None:
-    result = crawl(tmp_path, "sitemap", f"url={localsite.url('/sitemap.xml')}")
+@pytest.mark.parametrize("start", ["/sitemap.xml", "/robots.txt"])
+def test_sitemap_crawl_yields_exactly_the_expected_articles(
+    localsite: LocalNewsSite, tmp_path: Path, start: str
+) -> None:
+    result = crawl(tmp_path, "sitemap", f"url={localsite.url(start)}")
     assert sorted(result.paths) == sorted(EXPECTED_ARTICLES)  # each once, redirect target included once
     _assert_multipage_stitched(result, localsite)
     requested = _requested_paths(localsite)
