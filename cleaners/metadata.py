@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import htmldate
 from lxml import etree
 
 from .rules import Selector
@@ -261,6 +262,20 @@ def strip_credit_label(value: str | None) -> str | None:
     return _CREDIT_LABEL.sub("", value).strip() or None
 
 
+def _date_from_page(tree: etree._Element) -> str | None:
+    """Last resort when no JSON-LD or meta tag dates the article: htmldate's reading of the page (day only).
+
+    Runs only on such pages (9 of the 22 corpus pages, 7 dated right, 2 left empty; 49 of the 138 snippet
+    pages). Without extensive search it costs about 2 ms on those pages; extensive search found the last
+    two corpus dates but cost about 39 ms a page, more than a whole extraction.
+    """
+    try:
+        return htmldate.find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except (ValueError, TypeError, etree.LxmlError) as exc:  # a library quirk must not fail the page
+        logger.debug("htmldate failed: %s", exc)
+        return None
+
+
 def _credits_from_tags(md: Metadata) -> None:
     """Some sites file credits as tags ("Editor:Iskandar"): make them metadata, not topics."""
     kept = []
@@ -346,6 +361,7 @@ def extract_metadata(tree: etree._Element, outlet_meta: MetaRules = ()) -> Metad
         md.language = _language(equiv[0]) if equiv else None
     _credits_from_tags(md)
     _apply_outlet_meta(md, tree, outlet_meta)
+    md.date_published = md.date_published or _date_from_page(tree)
     md.tags = list(dict.fromkeys(md.tags))
     md.authors = list(dict.fromkeys(md.authors))
     return md

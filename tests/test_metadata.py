@@ -119,3 +119,9 @@ def test_clean_text_turns_byline_lines_into_metadata() -> None:
     assert result.authors == ["Budi Santoso"]
     assert result.editor == "Siti Aminah"
     assert "Budi Santoso" not in result.text and "Siti Aminah" not in result.text
+
+
+def test_page_date_is_the_last_resort() -> None:
+    """The 2015 kompas page has no JSON-LD or date tag: htmldate reads the day off the page."""
+    assert _page("anpandu_kompas-singlepage").date_published == "2015-11-04"
+    assert _page("anpandu_republika-singlepage").date_published == "2016-02-15"
