@@ -20,7 +20,11 @@ _BLOCK_TAGS = ("p", "head", "quote", "code")
 
 
 def fragment_blocks(body: etree._Element, removed: list[Removed]) -> list[str]:
-    """Paragraph texts of the extracted body in reading order, minus label+link promos."""
+    """Paragraph texts of the extracted body in reading order, minus label+link promos.
+
+    A line break inside a paragraph starts a new one: old layouts separate paragraphs with `<br><br>`,
+    which trafilatura keeps as one `<lb/>`, and a promo or credit often sits on a line of its own.
+    """
     soup = BeautifulSoup(etree.tostring(body, encoding="unicode"), "lxml-xml")
     root = soup.find()
     if root is None:
@@ -33,13 +37,14 @@ def fragment_blocks(body: etree._Element, removed: list[Removed]) -> list[str]:
                 blocks.append(text)
             continue
         for block in _split(element):
-            text = _squash(_text(block))
-            if not text:
-                continue
-            if _is_link_promo(block, text):
-                removed.append(Removed.of("fragment:label-link-promo", text))
-                continue
-            blocks.append(text)
+            lines = _lines(block)
+            for text, link_text in lines:
+                if not text:
+                    continue
+                if block.name != "row" and _is_link_promo(text, link_text, whole_block=len(lines) == 1):
+                    removed.append(Removed.of("fragment:label-link-promo", text))
+                    continue
+                blocks.append(text)
     return blocks
 
 
@@ -54,38 +59,42 @@ def _split(element: Tag) -> list[Tag]:
     return [element]
 
 
-def _text(block: Tag) -> str:
+def _lines(block: Tag) -> list[tuple[str, str]]:
+    """(text, text inside links) of each line of a block; a table row is one line of " | "-joined cells."""
     if block.name == "row":
         cells = [_squash(cell.get_text(" ")) for cell in block.find_all("cell", recursive=False)]
-        return " | ".join(cell for cell in cells if cell)
-    parts: list[str] = []
+        return [(" | ".join(cell for cell in cells if cell), "")]
+    lines: list[tuple[str, str]] = []
+    text: list[str] = []
+    linked: list[str] = []
     for node in block.descendants:
         if isinstance(node, NavigableString):
-            parts.append(str(node))
+            text.append(str(node))
+            if any(parent.name == "ref" for parent in node.parents if parent is not block):
+                linked.append(str(node))
         elif node.name == "lb":
-            parts.append(" ")
-    return "".join(parts)
+            lines.append((_squash("".join(text)), _squash("".join(linked))))
+            text, linked = [], []
+    lines.append((_squash("".join(text)), _squash("".join(linked))))
+    return lines
 
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _is_link_promo(block: Tag, text: str) -> bool:
-    """A block that is a short label followed by nothing but link text is a promo, whatever its wording.
+def _is_link_promo(text: str, link_text: str, *, whole_block: bool = True) -> bool:
+    """A line that is a short label followed by nothing but link text is a promo, whatever its wording.
 
     "Baca juga: <a>headline</a>", "Read more: <a>...</a>", "Lea aquí: <a>...</a>". The label is one to
     four words starting with a letter, so a dated entry ("2 June 2019: <a>Report</a>") or a sentence ending
-    in a link stays. Table rows are data, never promos.
+    in a link stays. A bare link is a promo only as a block of its own, not as one line of a block.
     """
-    if block.name == "row" or len(text) > 300:
-        return False
-    link_text = _squash(" ".join(ref.get_text(" ") for ref in block.find_all("ref")))
-    if not link_text or link_text not in text:
+    if len(text) > 300 or not link_text or link_text not in text:
         return False
     label = _LABEL.match(text)
     if label is None:
         # one link and nothing else: an unlabelled related-article teaser or a bare embed URL
-        return not text.replace(link_text, "", 1).strip(" \t:：»>|–-.")
+        return whole_block and not text.replace(link_text, "", 1).strip(" \t:：»>|–-.")
     rest = text[label.end() :].strip(" \t.")
     return rest == link_text

@@ -101,7 +101,7 @@ def _strip_tail(
 ) -> None:
     """Bylines and credits, only near the end: a name mid-article is reporting, not a byline."""
     window = options.tail_paragraphs
-    seen_byline = False
+    after_byline = False  # the line below this one was a byline just removed
     index = len(kept) - 1
     while index >= 0 and index >= len(kept) - window - 1 and kept:
         text = kept[index]
@@ -119,10 +119,15 @@ def _strip_tail(
                 removed.append(Removed.of(pattern.name, text[match.start() :]))
                 kept[index] = text[: match.start()].rstrip()
             _harvest(match, outcome)
-            seen_byline = True
-        elif seen_byline and _is_name_line(text):
+            after_byline = True
+        elif after_byline and _is_name_line(text):
+            # a bare name right above a credit line ("Dini Teja" / "Editor: X") is part of the byline;
+            # only the adjacent line: short capitalised sub-headings higher up are article text
             removed.append(Removed.of("lines:tail-name", text))
             kept.pop(index)
+            after_byline = False
+        else:
+            after_byline = False
         index -= 1
 
 

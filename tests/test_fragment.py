@@ -103,3 +103,20 @@ def test_promo_inside_an_article_body_end_to_end() -> None:
     assert result.text.count("Program ini mencakup pelatihan") == 2
     promos = [r for r in result.removed if "Dear Milenial" in r.text or "Minister" in r.text]
     assert [r.rule for r in promos] == ["fragment:label-link-promo"] * 2
+
+
+def test_line_breaks_split_paragraphs_and_a_promo_line_goes() -> None:
+    """`<br><br>` layouts reach us as one block with `<lb/>`s: each line is a paragraph, promo lines go."""
+    xml = f"<p>{PROSE}<lb/>Baca juga: <ref {T}>Judul lain</ref><lb/>Paragraf kedua.</p>"
+    blocks, removed = _blocks(xml)
+    assert blocks == [PROSE, "Paragraf kedua."]
+    assert [r.text for r in removed] == ["Baca juga: Judul lain"]
+
+
+def test_a_bare_link_line_inside_a_block_is_kept() -> None:
+    """A list of links written with `<br>`s inside prose is content; only a block that is one link goes."""
+    links = f"<ref {T}>Base Flying</ref><lb/><ref {T}>Teufelsberg</ref>"
+    xml = f"<p>Tiga tempat yang wajib dikunjungi:<lb/>{links}</p>"
+    blocks, removed = _blocks(xml)
+    assert blocks == ["Tiga tempat yang wajib dikunjungi:", "Base Flying", "Teufelsberg"]
+    assert removed == []
