@@ -67,14 +67,21 @@ def _lines(block: Tag) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
     text: list[str] = []
     linked: list[str] = []
-    for node in block.descendants:
-        if isinstance(node, NavigableString):
-            text.append(str(node))
-            if any(parent.name == "ref" for parent in node.parents if parent is not block):
-                linked.append(str(node))
-        elif node.name == "lb":
-            lines.append((_squash("".join(text)), _squash("".join(linked))))
-            text, linked = [], []
+
+    def walk(node: Tag, in_link: bool) -> None:
+        nonlocal text, linked
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                text.append(child)
+                if in_link:
+                    linked.append(child)
+            elif child.name == "lb":
+                lines.append((_squash("".join(text)), _squash("".join(linked))))
+                text, linked = [], []
+            else:
+                walk(child, in_link or child.name == "ref")
+
+    walk(block, False)
     lines.append((_squash("".join(text)), _squash("".join(linked))))
     return lines
 

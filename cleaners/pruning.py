@@ -126,6 +126,8 @@ class _Plan:
     tags: frozenset[str]
     anything: bool
     xpath: tuple[Selector, ...]
+    #: The elements worth a closer look, found in C: those with a class or id, or one of the plain tags.
+    prefilter: etree.XPath
 
 
 @lru_cache(maxsize=256)
@@ -141,24 +143,30 @@ def _plan(selectors: tuple[Selector, ...]) -> _Plan:
     keys = sorted({k for s in simple for k in s.keys}, key=len, reverse=True)
     regex = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
     tags = frozenset(t for s in simple for t in s.tags)
-    return _Plan(tuple(simple), regex, tags, any(s.anything for s in simple), tuple(xpath))
+    anything = any(s.anything for s in simple)
+    tests = ["@class", "@id", *(f"self::{t}" for t in sorted(tags) if re.fullmatch(r"[a-z][a-z0-9]*", t))]
+    prefilter = etree.XPath(
+        "descendant-or-self::*" if anything else f"descendant-or-self::*[{' or '.join(tests)}]"
+    )
+    return _Plan(tuple(simple), regex, tags, anything, tuple(xpath), prefilter)
 
 
 def _candidates(tree: etree._Element, plan: _Plan) -> list[tuple[etree._Element, str]]:
     found = []
-    regex, tags, anything = plan.key_regex, plan.tags, plan.anything
-    for element in tree.iter():
-        tag = element.tag
-        if not isinstance(tag, str):
-            continue
-        if not anything and tag not in tags:
-            if regex is None:
-                continue
+    regex, tags = plan.key_regex, plan.tags
+    seen: dict[str, bool] = {}  # pages repeat the same class strings; search each once
+    for element in plan.prefilter(tree):
+        if element.tag not in tags and not plan.anything:
             marks = element.get("class")
             ident = element.get("id")
             if ident:
                 marks = f"{marks} {ident}" if marks else ident
-            if not marks or regex.search(marks) is None:
+            if not marks or regex is None:
+                continue
+            hit = seen.get(marks)
+            if hit is None:
+                hit = seen[marks] = regex.search(marks) is not None
+            if not hit:
                 continue
         for simple in plan.simple:
             if simple.test(element):
