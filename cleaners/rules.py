@@ -4,6 +4,13 @@ Each `*.toml` file describes one outlet (matched by domain, subdomains included)
 by a page signal such as a WordPress generator tag); `_generic.toml` holds the rules that apply to every
 page. Selectors are CSS (compiled to XPath once, at load time), text rules are regexes applied to whole
 paragraphs. A broken file fails loudly, naming the file, instead of silently cleaning less.
+
+A file holds: `domains` (outlets) or `[detect]` (profiles: CSS selectors, any match applies the file);
+`[body]` article containers, most specific file first; `[drop]` selectors pruned before extraction;
+`[lines.drop|stop|tail|signoff|dateline]` case-insensitive regexes (named groups `editor`/`authors` in drop
+and tail rules become metadata); `[meta]` result field -> CSS selectors read from the page's own tags
+(`content`, `datetime` or text); `single_page`, the query that shows a multi-page article whole; and
+`evidence`, where each rule comes from.
 """
 
 from __future__ import annotations
