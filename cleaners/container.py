@@ -5,6 +5,8 @@ Works on the one lxml tree after pruning; nothing here re-parses the page.
 
 from __future__ import annotations
 
+import itertools
+
 import lxml.html
 from lxml import etree
 
@@ -40,19 +42,29 @@ _BLOCK_TAGS = frozenset(
 )
 
 
-def wrap_loose_text(container: etree._Element) -> None:
-    """Give every run of bare text and inline markup that sits between blocks its own `<p>`.
+#: Elements whose content is never split: paragraphs and lists keep their own structure, and inline
+#: elements (`<strong>Sub-heading<br><br></strong>`) must not end up holding paragraphs.
+_NOT_REGROUPED = frozenset(
+    ("p", "pre", "table", "ul", "ol", "dl", "strong", "b", "em", "i", "a", "font", "u", "small", "sup", "sub")
+)
 
-    Old layouts put the first paragraph (often with the dateline) straight into the container before the first
-    `<p>` ("<div><b>Kapanlagi.com</b> - text<p>..."); extractors treat such runs as noise and drop them.
-    The wrapper is a `<div>` when the container has no `<p>`: trafilatura then reads divs as paragraphs.
+
+def wrap_loose_text(container: etree._Element) -> None:
+    """Give every run of bare text and inline markup between blocks or `<br><br>` breaks its own paragraph.
+
+    Old layouts put the first paragraph (often with the dateline) straight into the container before the
+    first `<p>` ("<div><b>Kapanlagi.com</b> - text<p>..."), or write the whole body as text runs separated
+    by `<br><br>` (kompas and antara 2015); extractors drop such runs or flatten them into one block.
+    The wrapper is a `<div>` when the container holds `<div>` blocks but no `<p>`: trafilatura reads divs
+    as paragraphs only when a page has no `<p>` at all.
     """
-    wrapper = "p" if container.find(".//p") is not None else "div"
+    has_blocks = any(e.tag in _BLOCK_TAGS for e in container.iterdescendants())
+    wrapper = "p" if container.find(".//p") is not None or not has_blocks else "div"
     for element in list(container.iter()):
-        if not isinstance(element.tag, str) or element.tag in ("p", "pre", "table", "ul", "ol", "dl"):
+        if not isinstance(element.tag, str) or element.tag in _NOT_REGROUPED:
             continue
         children = list(element)
-        if not any(child.tag in _BLOCK_TAGS for child in children):
+        if not any(child.tag in _BLOCK_TAGS for child in children) and not _has_double_break(children):
             continue
         has_loose = bool(element.text and element.text.strip()) or any(
             (child.tag not in _BLOCK_TAGS and isinstance(child.tag, str) and child.tag != "br")
@@ -61,6 +73,13 @@ def wrap_loose_text(container: etree._Element) -> None:
         )
         if has_loose:
             _regroup(element, children, wrapper)
+
+
+def _has_double_break(children: list[etree._Element]) -> bool:
+    return any(
+        first.tag == "br" and second.tag == "br" and not (first.tail and first.tail.strip())
+        for first, second in itertools.pairwise(children)
+    )
 
 
 def _regroup(element: etree._Element, children: list[etree._Element], wrapper: str) -> None:
@@ -81,6 +100,11 @@ def _regroup(element: etree._Element, children: list[etree._Element], wrapper: s
         text, run = None, []
 
     for child in children:
+        if child.tag == "br" and run and run[-1].tag == "br" and not (run[-1].tail and run[-1].tail.strip()):
+            run.pop()  # "<br><br>": a paragraph break
+            flush()
+            text = child.tail
+            continue
         if child.tag in _BLOCK_TAGS or not isinstance(child.tag, str):
             tail, child.tail = child.tail, None
             flush()
