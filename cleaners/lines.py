@@ -88,7 +88,8 @@ def apply_line_rules(
 
 def _join_bare_dateline(kept: list[str], rules: RuleSet) -> None:
     """A dateline printed as its own block ("<strong>Jakarta</strong> -") belongs to the first paragraph."""
-    if len(kept) < 2 or len(kept[0]) > 80:
+    # only a block that ends the way a dateline does: a heading ("Pendahuluan") stays on its own
+    if len(kept) < 2 or len(kept[0]) > 80 or not kept[0].rstrip().endswith(("-", "–", "—")):
         return
     candidate = f"{kept[0]} {kept[1]}"
     _, match = _first_match(rules.dateline_lines, candidate)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import CleanResult, clean_html, default_registry
+from cleaners import CleanOptions, CleanResult, clean_html, default_registry
 from cleaners.evaluation import PageScore, find_leaks, overall, score_page
+from cleaners.lines import apply_line_rules
 from tests.conftest import CORPUS, corpus_pages
 
 PAGES = corpus_pages()
@@ -115,3 +116,20 @@ def test_paragraphs_match_the_gold(page: Path) -> None:
         assert set(gold) <= set(ours)
     else:
         assert ours == gold
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "first"),
+    [
+        (["Jakarta -", "Polisi masih mendalami kasus itu."], "Jakarta - Polisi masih mendalami kasus itu."),
+        (
+            ["Doha –", "Maroko vs Portugal akan bermain malam ini."],
+            "Doha – Maroko vs Portugal akan bermain malam ini.",
+        ),
+        (["Pendahuluan", "Jakarta - Polisi masih mendalami kasus itu."], "Pendahuluan"),
+    ],
+)
+def test_a_bare_dateline_block_joins_the_first_paragraph(paragraphs: list[str], first: str) -> None:
+    """detik prints "<strong>Jakarta</strong> -" as its own block; a heading above the text is not one."""
+    outcome = apply_line_rules(list(paragraphs), default_registry().ruleset(None), CleanOptions(), [])
+    assert outcome.paragraphs[0] == first
