@@ -172,3 +172,27 @@ def test_outlet_rules_come_after_generic_and_profile(registry: RuleRegistry) -> 
     assert [p.name for p in ruleset.parts] == ["_generic", "wordpress", "suara"]
     assert ruleset.outlet == "suara"
     assert ruleset.body[0].name.startswith("suara:")
+
+
+def test_fast_pruning_matches_exactly_what_the_css_selects(registry: RuleRegistry) -> None:
+    """cleaners.pruning tests simple selectors in Python; on real pages it must agree with the CSS (XPath)."""
+    from cleaners.dom import parse_html
+    from cleaners.pruning import _candidates, _plan, _simple
+    from tests.conftest import corpus_pages
+
+    selectors = [sel for rules in [registry.generic, *registry.profiles, *registry] for sel in rules.drop]
+    fast = [(sel, _simple(sel)) for sel in selectors]
+    assert sum(1 for _, compiled in fast if compiled) >= len(selectors) * 0.8
+    for page in corpus_pages()[::4]:
+        tree = parse_html(page.read_text(encoding="utf-8", errors="replace"))
+        elements = [e for e in tree.iter() if isinstance(e.tag, str)]
+        for sel, compiled in fast:
+            if compiled is None:
+                continue
+            expected = set(sel.xpath(tree))
+            got = {e for e in elements if any(simple.test(e) for simple in compiled)}
+            assert got == expected, (page.name, sel.name)
+        # the class/id prefilter must not hide a match from the walk
+        simple_selectors = tuple(sel for sel, compiled in fast if compiled)
+        walked = {e for e, _ in _candidates(tree, _plan(simple_selectors))}
+        assert walked == {e for sel in simple_selectors for e in sel.xpath(tree)}, page.name
