@@ -1,22 +1,18 @@
-"""Post-clean of the small extracted fragment with BeautifulSoup: blocks out, promos dropped.
+"""Post-clean of the small extracted fragment: blocks out, label+link promos dropped.
 
-Runs on trafilatura's output, a few kilobytes, so BeautifulSoup's convenience costs next to nothing here,
-unlike a parse of the whole page.
+Walks trafilatura's output element directly (a few kilobytes): no re-serialisation, no second parse.
 """
 
 from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, NavigableString, Tag
 from lxml import etree
 
 from .result import Removed
 
 #: A short lead-in that names what follows ("Baca juga:", "Read more:", "Pilihan Editor:").
 _LABEL = re.compile(r"^\s*(?:[^\W\d_][\w'’.-]*\s*){1,4}?[:：»>|–-]+(?!/)\s*")
-
-_BLOCK_TAGS = ("p", "head", "quote", "code")
 
 
 def fragment_blocks(body: etree._Element, removed: list[Removed]) -> list[str]:
@@ -25,61 +21,64 @@ def fragment_blocks(body: etree._Element, removed: list[Removed]) -> list[str]:
     A line break inside a paragraph starts a new one: old layouts separate paragraphs with `<br><br>`,
     which trafilatura keeps as one `<lb/>`, and a promo or credit often sits on a line of its own.
     """
-    soup = BeautifulSoup(etree.tostring(body, encoding="unicode"), "lxml-xml")
-    root = soup.find()
-    if root is None:
-        return []
     blocks: list[str] = []
-    for element in root.children:
-        if not isinstance(element, Tag):
-            text = _squash(str(element))
-            if text:
-                blocks.append(text)
-            continue
-        for block in _split(element):
-            lines = _lines(block)
-            for text, link_text in lines:
-                if not text:
-                    continue
-                if block.name != "row" and _is_link_promo(text, link_text, whole_block=len(lines) == 1):
-                    removed.append(Removed.of("fragment:label-link-promo", text))
-                    continue
-                blocks.append(text)
+    _add_loose(blocks, body.text)
+    for element in body:
+        if isinstance(element.tag, str):
+            for block in _split(element):
+                lines = _lines(block)
+                for text, link_text in lines:
+                    if not text:
+                        continue
+                    if block.tag != "row" and _is_link_promo(text, link_text, whole_block=len(lines) == 1):
+                        removed.append(Removed.of("fragment:label-link-promo", text))
+                        continue
+                    blocks.append(text)
+        _add_loose(blocks, element.tail)
     return blocks
 
 
-def _split(element: Tag) -> list[Tag]:
+def _add_loose(blocks: list[str], text: str | None) -> None:
+    """Text sitting directly in the body, between blocks, is a paragraph of its own."""
+    text = _squash(text or "")
+    if text:
+        blocks.append(text)
+
+
+def _split(element: etree._Element) -> list[etree._Element]:
     """A list gives one block per item, a table one per row; everything else is one block."""
-    if element.name == "list":
-        items = element.find_all("item", recursive=False)
-        return items or [element]
-    if element.name == "table":
-        rows = element.find_all("row")
-        return rows or [element]
+    if element.tag == "list":
+        return element.findall("item") or [element]
+    if element.tag == "table":
+        return list(element.iter("row")) or [element]
     return [element]
 
 
-def _lines(block: Tag) -> list[tuple[str, str]]:
+def _lines(block: etree._Element) -> list[tuple[str, str]]:
     """(text, text inside links) of each line of a block; a table row is one line of " | "-joined cells."""
-    if block.name == "row":
-        cells = [_squash(cell.get_text(" ")) for cell in block.find_all("cell", recursive=False)]
+    if block.tag == "row":
+        cells = [_squash(" ".join(cell.itertext())) for cell in block.findall("cell")]
         return [(" | ".join(cell for cell in cells if cell), "")]
     lines: list[tuple[str, str]] = []
     text: list[str] = []
     linked: list[str] = []
 
-    def walk(node: Tag, in_link: bool) -> None:
+    def walk(node: etree._Element, in_link: bool) -> None:
         nonlocal text, linked
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                text.append(child)
-                if in_link:
-                    linked.append(child)
-            elif child.name == "lb":
+        if node.text:
+            text.append(node.text)
+            if in_link:
+                linked.append(node.text)
+        for child in node:
+            if child.tag == "lb":
                 lines.append((_squash("".join(text)), _squash("".join(linked))))
                 text, linked = [], []
-            else:
-                walk(child, in_link or child.name == "ref")
+            elif isinstance(child.tag, str):
+                walk(child, in_link or child.tag == "ref")
+            if child.tail:
+                text.append(child.tail)
+                if in_link:
+                    linked.append(child.tail)
 
     walk(block, False)
     lines.append((_squash("".join(text)), _squash("".join(linked))))

@@ -151,15 +151,23 @@ def _fill_metadata(result: CleanResult, tree: etree._Element, rules: RuleSet) ->
     result.image = md.image
 
 
+_BODY_TEXT = etree.XPath("//body//text()", smart_strings=False)
+_LINK_TEXT = etree.XPath("//body//a//text()", smart_strings=False)
+
+
 def _link_share(tree: etree._Element) -> float:
-    """Share of the page's visible characters that sit inside links (0.0 for pages with little text)."""
-    body = tree.find("body")
-    root = body if body is not None else tree
-    total = sum(len(t.strip()) for t in root.itertext())
+    """Share of the page's visible characters that sit inside links (0.0 for pages with little text).
+
+    Whitespace does not count; the text is gathered by XPath in C, which keeps this cheap on big pages.
+    """
+    total = _visible_chars(_BODY_TEXT(tree))
     if total < 200:
         return 0.0
-    linked = sum(len(t.strip()) for a in root.iter("a") for t in a.itertext())
-    return linked / total
+    return _visible_chars(_LINK_TEXT(tree)) / total
+
+
+def _visible_chars(texts: list[str]) -> int:
+    return len("".join("".join(texts).split()))
 
 
 __all__ = ["CleanOptions", "CleanResult", "Removed", "clean_html", "clean_text"]
