@@ -26,6 +26,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]
 #: Browsers read these labels as windows-1252 (WHATWG encoding standard); so do we.
 _WINDOWS_1252_ALIASES = {"latin_1", "iso8859-1", "ascii", "iso-8859-1"}
 #: Control characters lxml refuses; tab, newline and carriage return stay.
+_UTF8_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: C0 control bytes text never holds (tab, LF, FF, CR, ESC excepted); random or compressed data is ~10% these.
 _BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
@@ -64,7 +65,7 @@ def decode_html(data: bytes, http_encoding: str | None = None) -> tuple[str, str
         if data.startswith(bom):
             return strip_control_chars(data[len(bom) :].decode(encoding, "replace")), encoding
     try:
-        return strip_control_chars(data.decode("utf-8")), "utf-8"
+        return _decode_utf8(data), "utf-8"
     except UnicodeDecodeError:
         pass
     for candidate in (_normalise(http_encoding), declared_charset(data)):
@@ -77,6 +78,18 @@ def decode_html(data: bytes, http_encoding: str | None = None) -> tuple[str, str
     encoding = _normalise(best.encoding) if best is not None else None
     encoding = encoding or "cp1252"
     return strip_control_chars(data.decode(encoding, "replace")), encoding
+
+
+def _decode_utf8(data: bytes) -> str:
+    """Strict UTF-8 decode with control characters removed at the byte level.
+
+    In UTF-8 a byte below 0x20 is always that control character, never part of a longer sequence, so
+    `bytes.translate` (C speed) does what a regex over the decoded text would, at a fraction of the cost.
+    """
+    text = data.translate(None, _UTF8_CONTROL_BYTES).decode("utf-8")
+    if "\ufffe" in text or "\uffff" in text:
+        text = text.replace("\ufffe", "").replace("\uffff", "")
+    return text
 
 
 def strip_control_chars(text: str) -> str:
