@@ -16,6 +16,7 @@ from .lines import apply_line_rules, strip_header_lines
 from .metadata import extract_metadata
 from .options import CleanOptions
 from .pruning import prune
+from .repair import body_chars, needs_repair, repair_markup
 from .result import CleanResult, Removed
 from .rules import RuleRegistry, RuleSet, default_registry
 
@@ -70,6 +71,8 @@ def _clean_html(
     except NotHTML as exc:
         status = "empty" if not html.strip() else "error"
         return CleanResult.failure(status, str(exc), url)
+    if needs_repair(tree, html):
+        tree = _repaired(tree, html)
 
     canonical = page_url(tree, url)
     result = CleanResult(url=url or canonical, canonical_url=canonical)
@@ -114,6 +117,18 @@ def clean_text(
     paragraphs = [" ".join(p.split()) for p in separator.split(text)]
     paragraphs = strip_header_lines([p for p in paragraphs if p], result.removed)
     return _finish(result, paragraphs, rules, options, found_body=True)
+
+
+def _repaired(tree: etree._Element, html: str) -> etree._Element:
+    """The BeautifulSoup-repaired tree when it recovers more body text than lxml's own parse."""
+    try:
+        repaired = parse_html(repair_markup(html))
+    except NotHTML:
+        return tree
+    if body_chars(repaired) > body_chars(tree):
+        logger.info("lxml lost the body of the page (broken markup); using the html.parser repair")
+        return repaired
+    return tree
 
 
 def _finish(
