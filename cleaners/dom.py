@@ -113,9 +113,15 @@ def strip_non_text(tree: etree._Element) -> None:
 
 
 def select_body(tree: etree._Element, selectors: Iterable[Selector]) -> etree._Element | None:
-    """The first article container any selector finds with real text in it, or None."""
+    """The article container: the first selector that matches an element with real text in it wins, and
+    among its matches the one with the most text (a teaser card can share the article's class)."""
     for selector in selectors:
+        best, best_len = None, 79
         for element in selector.xpath(tree):
-            if isinstance(element, etree._Element) and len(block_text(element)) >= 80:
-                return element
+            if isinstance(element, etree._Element):
+                length = len(block_text(element))
+                if length > best_len:
+                    best, best_len = element, length
+        if best is not None:
+            return best
     return None

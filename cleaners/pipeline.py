@@ -86,11 +86,9 @@ def _clean_html(
     if link_share >= _MAX_LINK_SHARE:
         result.status, result.error = "not_article", f"the page is links only ({link_share:.0%} of its text)"
         return result
-    container = select_body(tree, rules.body)
-    if container is not None:
-        wrap_loose_text(container)
-        tree = isolate(container)
-    body = extract_body(tree, result.url, options, isolated=container is not None)
+    body = _extract_from_container(tree, rules, result.url, options)
+    if body is None:
+        body = extract_body(tree, result.url, options, isolated=False)
     paragraphs = fragment_blocks(body, result.removed) if body is not None else []
     return _finish(result, paragraphs, rules, options, found_body=body is not None)
 
@@ -117,6 +115,30 @@ def clean_text(
     paragraphs = [" ".join(p.split()) for p in separator.split(text)]
     paragraphs = strip_header_lines([p for p in paragraphs if p], result.removed)
     return _finish(result, paragraphs, rules, options, found_body=True)
+
+
+def _extract_from_container(
+    tree: etree._Element, rules: RuleSet, url: str | None, options: CleanOptions
+) -> etree._Element | None:
+    """Extract from the outlet's article container alone; None when there is none or it holds too little.
+
+    A container that yields fewer than `min_words` words is a stale selector after a layout change (or a
+    teaser sharing the article's class): it goes back into the page, which is then extracted whole.
+    """
+    container = select_body(tree, rules.body)
+    if container is None:
+        return None
+    wrap_loose_text(container)
+    parent, tag, tail = container.getparent(), container.tag, container.tail
+    index = parent.index(container) if parent is not None else 0
+    body = extract_body(isolate(container), url, options, isolated=True)
+    if body is not None and len(_WORD.findall(" ".join(body.itertext()))) >= options.min_words:
+        return body
+    logger.info("the outlet's article container held too little text; extracting from the whole page")
+    if parent is not None:
+        container.tag, container.tail = tag, tail
+        parent.insert(index, container)
+    return None
 
 
 def _repaired(tree: etree._Element, html: str) -> etree._Element:
