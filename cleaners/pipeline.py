@@ -12,6 +12,7 @@ from .decoding import BINARY_SHARE, binary_share, decode_html
 from .dom import NotHTML, page_url, parse_html, select_body, strip_non_text
 from .extract import extract_body
 from .fragment import fragment_blocks
+from .language import resolve_language
 from .lines import apply_line_rules, strip_header_lines
 from .metadata import extract_metadata
 from .options import CleanOptions
@@ -160,6 +161,7 @@ def _finish(
     result.text = "\n".join(outcome.paragraphs)
     result.word_count = len(_WORD.findall(result.text))
     result.dateline = outcome.dateline
+    result.language = resolve_language(result.language, result.text)
     result.editor = outcome.editor or result.editor
     for name in outcome.authors:
         if name not in result.authors:
