@@ -5,13 +5,16 @@ Read before pruning (JSON-LD sits in scripts the pruning drops) and from the sam
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import htmldate
 from lxml import etree
@@ -97,16 +100,60 @@ def _clean(value: object) -> str | None:
     return None
 
 
+_BY_PREFIX = re.compile(r"^(?:by|oleh|von|par|por)\s+", re.IGNORECASE)
+_NAME_SEPARATORS = re.compile(r"\s*(?:,|\band\b|\bdan\b|&)\s*", re.IGNORECASE)
+_PLACEHOLDER_AUTHOR = re.compile(
+    r"^(?:no\s+author|unknown|anonymous|admin(?:istrator)?|redaksi|redaction|editorial|staff)$", re.IGNORECASE
+)
+#: Second-level labels under a country code (kompas.co.id, bbc.co.uk): the brand is the label before them.
+_SECOND_LEVEL = {"co", "com", "or", "go", "ac", "net", "org", "gov", "edu", "web", "sch", "my", "biz", "ne"}
+
+
+def _squashed(text: str) -> str:
+    """Lower-case letters and digits only, accents folded: "El Comercio Perú" -> "elcomercioperu"."""
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def _brand(url: str | None) -> str | None:
+    """The site's brand from its host name: money.kompas.com -> "kompas", www.tempo.co -> "tempo"."""
+    host = urlsplit(url).hostname if url else None
+    labels = host.split(".")[:-1] if host else []
+    if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+        labels = labels[:-1]
+    brand = _squashed(labels[-1]) if labels else ""
+    return brand if len(brand) >= 4 else None
+
+
+def person_authors(authors: list[str], site_name: str | None, url: str | None) -> list[str]:
+    """Authors minus the publisher posing as one ("Kompas Cyber Media", "24horas.cl") and placeholders.
+
+    A name naming the site (its site name, or its host's brand) is the organisation, not a writer.
+    """
+    site = _squashed(site_name) if site_name else None
+    brand = _brand(url)
+    kept = []
+    for name in authors:
+        squashed = _squashed(name)
+        if not squashed or _PLACEHOLDER_AUTHOR.match(name.strip()):
+            continue
+        if squashed == site or (brand and brand in squashed):
+            continue
+        kept.append(name)
+    return kept
+
+
 def _names(value: Any) -> list[str]:
     """Author names from the many shapes JSON-LD and meta tags use."""
     if isinstance(value, list):
         return [name for item in value for name in _names(item)]
     if isinstance(value, dict):
         value = value.get("name")
-    text = _clean(value)
+    text = _clean(html.unescape(value) if isinstance(value, str) else value)
     if not text or text.startswith(("http://", "https://")):
         return []
-    return [part.strip() for part in re.split(r"\s*(?:,|\band\b|\bdan\b|&)\s*", text) if part.strip()]
+    text = _BY_PREFIX.sub("", text)
+    return [part.strip() for part in _NAME_SEPARATORS.split(text) if part.strip()]
 
 
 def _first_text(value: Any) -> str | None:

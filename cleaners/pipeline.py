@@ -14,7 +14,7 @@ from .extract import extract_body
 from .fragment import fragment_blocks
 from .language import resolve_language
 from .lines import apply_line_rules, strip_header_lines
-from .metadata import extract_metadata
+from .metadata import extract_metadata, person_authors
 from .options import CleanOptions
 from .pruning import prune
 from .repair import body_chars, needs_repair, repair_markup
@@ -166,6 +166,7 @@ def _finish(
     for name in outcome.authors:
         if name not in result.authors:
             result.authors.append(name)
+    result.authors = person_authors(result.authors, result.site_name, result.url or result.canonical_url)
     if not found_body or not result.text:
         result.status = "not_article"
         result.error = "no article body found on the page"
