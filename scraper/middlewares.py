@@ -54,7 +54,11 @@ class SkipStoredMiddleware:
 
     def process_request(self, request: Request) -> None:
         meta = request.meta
-        if not meta.get(META_ARTICLE) or meta.get(META_CONTINUATION):
+        if meta.get(META_CONTINUATION):
+            return
+        # A followed link that is not article-shaped (/go/123) can redirect to a stored article: its
+        # redirected request is checked too. Start pages, sitemaps and feeds (depth 0 or none) never are.
+        if not meta.get(META_ARTICLE) and not (meta.get("redirect_urls") and meta.get("newsclean_depth")):
             return
         store = crawler_store(self.crawler)
         # The discovered URL, every redirect hop so far, and the URL about to be fetched.

@@ -26,6 +26,7 @@ from localsite import (
     EXPECTED_FEED_ARTICLES,
     MULTIPAGE,
     REDIRECT_PATH,
+    REDIRECT_TARGET,
     LocalNewsSite,
 )
 from localsite.pages import _RAIL_KEYS
@@ -262,3 +263,18 @@ def test_targets_on_one_site_run_in_turn_and_fetch_each_article_once(
     retried = BY_KEY["bisnis"].path  # 500 then 200: two requests by design
     fetched_twice = [p for p in ARTICLE_PATHS - {retried} if site.count(p) > 1]
     assert fetched_twice == []
+
+
+def test_link_crawl_second_run_fetches_no_stored_article(site: LocalNewsSite, tmp_path: Path) -> None:
+    """In link mode a stored article reached through a redirecting link (/go/...) is not fetched again."""
+    db = tmp_path / "news.sqlite"
+    links = ("spider:site", "-a", f"url={site.url('/')}", "-a", "sources=links")
+    first = newsclean("crawl", *links, "--db", str(db), *FAST, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    stored_paths = {url.removeprefix(site.base_url) for url in rows_per_url(db)}
+    assert REDIRECT_TARGET.path in stored_paths
+    site.clear_log()
+    second = newsclean("crawl", *links, "--db", str(db), *FAST, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert set(site.requests) & stored_paths == set()
+    assert _summary(second.stdout, "stored") == 0
