@@ -18,12 +18,11 @@ from .metadata import extract_metadata, person_authors
 from .options import CleanOptions
 from .pruning import prune
 from .repair import body_chars, needs_repair, repair_markup
-from .result import CleanResult, Removed
+from .result import CleanResult, Removed, count_words
 from .rules import RuleRegistry, RuleSet, default_registry
 
 logger = logging.getLogger(__name__)
 
-_WORD = re.compile(r"\w+")
 _DEFAULT_OPTIONS = CleanOptions()
 #: A page whose text is at least this share link text (after pruning) is an index or menu, not an article.
 _MAX_LINK_SHARE = 0.85
@@ -133,7 +132,7 @@ def _extract_from_container(
     parent, tag, tail = container.getparent(), container.tag, container.tail
     index = parent.index(container) if parent is not None else 0
     body = extract_body(isolate(container), url, options, isolated=True)
-    if body is not None and len(_WORD.findall(" ".join(body.itertext()))) >= options.min_words:
+    if body is not None and count_words(" ".join(body.itertext())) >= options.min_words:
         return body
     logger.info("the outlet's article container held too little text; extracting from the whole page")
     if parent is not None:
@@ -159,7 +158,7 @@ def _finish(
 ) -> CleanResult:
     outcome = apply_line_rules(paragraphs, rules, options, result.removed)
     result.text = "\n".join(outcome.paragraphs)
-    result.word_count = len(_WORD.findall(result.text))
+    result.word_count = count_words(result.text)
     result.dateline = outcome.dateline
     result.language = resolve_language(result.language, result.text)
     result.editor = outcome.editor or result.editor

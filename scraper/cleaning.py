@@ -5,14 +5,12 @@ A plain module-level function so it can run in worker processes (the crawl pipel
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from cleaners import CleanOptions, CleanResult, Removed, clean_html
-
-_WORD = re.compile(r"\w+")
+from cleaners.result import count_words
 
 
 def clean_pages(
@@ -54,7 +52,7 @@ def merge_pages(results: Sequence[CleanResult], options: CleanOptions) -> CleanR
     merged = replace(first, authors=list(first.authors), removed=list(first.removed))
     texts = [first.text] + [_without_repeated_title(result, first.title, merged) for result in results[1:]]
     merged.text = "\n".join(text for text in texts if text)
-    merged.word_count = len(_WORD.findall(merged.text))
+    merged.word_count = count_words(merged.text)
     for result in results[1:]:
         merged.removed.extend(result.removed)
         merged.authors.extend(name for name in result.authors if name not in merged.authors)
