@@ -1,5 +1,5 @@
-"""Issue 7: every failure of `newsclean clean` and `export` is a message and an exit status, not a
-traceback, and what was written before it stays, in whole records.
+"""Issue 7: every failure of `newsclean clean`, `export`, `eval` and `bench` is a message and an exit status,
+not a traceback, and what was written before it stays, in whole records.
 
 In-process runs (`newsclean.cli.main`) pin the messages; what depends on real file descriptors (a closed
 stdin or stdout, `| head`, a file size limit hit mid-write, SIGINT) runs the real command in a subprocess.
@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -226,6 +227,10 @@ def test_csv_lists_are_json_text_in_clean_and_export_alike(
         (["export", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
         (["reclean", "--status", "stored"], "argument --status: invalid choice: 'stored'"),
         (["reclean", "--workers", "-2"], "argument --workers: must not be negative, not -2"),
+        (["eval", ".", "--max-leaks", "-1"], "argument --max-leaks: must not be negative"),
+        (["eval", ".", "--min-f1", "nan"], "argument --min-f1: must be a finite number"),
+        (["bench", ".", "--limit", "0"], "argument --limit: must be at least 1, not 0"),
+        (["bench", ".", "--rounds", "0"], "argument --rounds: must be at least 1, not 0"),
     ],
 )
 def test_bad_option_value_is_a_usage_error(
@@ -381,6 +386,77 @@ def test_sigint_to_the_real_command(tmp_path: Path) -> None:
     assert code == 130, message
     assert "newsclean clean: interrupted" in message and "Traceback" not in message
     assert [r["path"] for r in jsonl(target.read_text(encoding="utf-8"))] == inputs[:2]
+
+
+# --- eval and bench: a report written once ------------------------------------------------------------
+
+
+@pytest.fixture
+def gold_dir(tmp_path: Path) -> Path:
+    """One saved page with its gold body: enough for `eval` and for `bench`."""
+    pages = tmp_path / "gold"
+    pages.mkdir()
+    for name in (KOMPAS.name, KOMPAS.with_suffix(".body.txt").name):
+        (pages / name).write_bytes((CORPUS / name).read_bytes())
+    return pages
+
+
+def _report_command(command: str, gold_dir: Path) -> list[str]:
+    if command == "eval":
+        return ["eval", str(gold_dir), "--json"]
+    return ["bench", str(gold_dir), "--no-workers", "--rounds", "1", "--json"]
+
+
+@pytest.mark.parametrize("command", ["eval", "bench"])
+def test_report_output_failures(
+    command: str, gold_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = _report_command(command, gold_dir)
+    (tmp_path / "file").write_text("")
+    code, _, err = run(capsys, *args, "-o", str(tmp_path / "file" / "report.json"))
+    assert code == 2 and f"'{tmp_path}/file' is not a directory" in err  # checked before the work
+    code, _, err = run(capsys, *args, "-o", str(tmp_path))
+    assert code == 2 and f"cannot write '{tmp_path}': it is a directory" in err
+    if os.path.exists("/dev/full"):
+        code, _, err = run(capsys, *args, "-o", "/dev/full")
+        assert code == 1 and f"newsclean {command}: error: cannot write '/dev/full': No space left" in err
+    code, _, _ = run(capsys, *args, "-o", str(tmp_path / "reports" / "r.json"))
+    assert code == 0 and json.loads((tmp_path / "reports" / "r.json").read_text(encoding="utf-8"))
+    assert os.listdir(tmp_path / "reports") == ["r.json"]  # written whole, then renamed into place
+
+
+@pytest.mark.parametrize("command", ["eval", "bench"])
+def test_report_to_a_closed_pipe_is_a_quiet_exit_141(
+    command: str, gold_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the report is written, as with `| head -0`
+    with open(write_end, "w", encoding="utf-8") as stdout:
+        monkeypatch.setattr("sys.stdout", stdout)
+        code = main(_report_command(command, gold_dir))
+        monkeypatch.undo()
+    assert code == 141 and capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("command", ["eval", "bench"])
+def test_unreadable_report_dir_is_a_message(command: str, gold_dir: Path) -> None:
+    """chmod 000 on DIR, as root without the capabilities that read anything (see test_cli_inputs)."""
+    base = [*NEWSCLEAN, *_report_command(command, gold_dir)]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: no way to make a directory unreadable")
+        base = [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--", *base]
+    gold_dir.chmod(0)
+    try:
+        done = subprocess.run(base, capture_output=True, text=True, timeout=60, check=False)
+    finally:
+        gold_dir.chmod(0o755)
+    if done.returncode != 0 and done.stderr.startswith("setpriv"):
+        pytest.skip(f"setpriv cannot drop capabilities here: {done.stderr.strip()}")
+    assert done.returncode == 2, done.stderr
+    assert f"{gold_dir}/manifest.tsv: Permission denied" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 # --- a bug is still a message --------------------------------------------------------------------------

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from newsclean.options import finite_float, non_negative_int
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 LABELS = {"newsclean": "newsclean", "trafilatura": "trafilatura", "trafilatura_precision": "traf. precision"}
@@ -42,10 +44,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(<link rel=canonical>/og:url), as for pages saved without provenance",
     )
     parser.add_argument(
-        "--min-f1", type=float, metavar="X", help="exit 1 when newsclean's overall F1 is below X"
+        "--min-f1", type=finite_float, metavar="X", help="exit 1 when newsclean's overall F1 is below X"
     )
     parser.add_argument(
-        "--max-leaks", type=int, metavar="N", help="exit 1 when newsclean leaks more than N strings"
+        "--max-leaks",
+        type=non_negative_int,
+        metavar="N",
+        help="exit 1 when newsclean leaks more than N strings",
     )
     parser.add_argument(
         "-v",
@@ -59,6 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from cleaners.evaluation import load_gold_dir, load_snippet_set
     from newsclean.extractors import EVAL_SYSTEMS, quiet_trafilatura
+    from newsclean.output import OutputError, prepare_output_path, write_report
     from newsclean.scoring import score_gold_pages, score_snippet_set
 
     quiet_trafilatura(getattr(args, "verbose", 0))
@@ -66,6 +72,12 @@ def run(args: argparse.Namespace) -> int:
     if args.dir is None and args.snippets is None:
         print("newsclean eval: give a DIR of gold pages and/or --snippets EVALDATA.json", file=sys.stderr)
         return EXIT_USAGE
+    if args.output:
+        try:  # before the work, not after it: -o naming a directory or a path under a file
+            prepare_output_path(str(args.output))
+        except OutputError as exc:
+            print(f"newsclean eval: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     report: dict[str, Any] = {"systems": list(EVAL_SYSTEMS)}
     try:
         if args.dir is not None:
@@ -85,16 +97,17 @@ def run(args: argparse.Namespace) -> int:
                 "file": str(args.snippets),
                 **score_snippet_set(snippet_pages, EVAL_SYSTEMS),
             }
-    except (OSError, ValueError) as exc:
+    except OSError as exc:  # an unreadable directory or file
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"newsclean eval: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as exc:
         print(f"newsclean eval: {exc}", file=sys.stderr)
         return EXIT_USAGE
     report["gate"] = gate(report, args.min_f1, args.max_leaks)
 
     text = json.dumps(report, ensure_ascii=False, indent=2) if args.json else render(report, args.details)
-    if args.output:
-        args.output.write_text(text + "\n", encoding="utf-8")
-    else:
-        print(text)
+    write_report(str(args.output) if args.output else None, text + "\n")  # failures: newsclean.cli
     for failure in report["gate"]["failures"]:
         print(f"quality gate failed: {failure}", file=sys.stderr)
     return EXIT_OK if report["gate"]["passed"] else EXIT_FAILED
