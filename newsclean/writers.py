@@ -2,9 +2,10 @@
 
 The text formats turn each record into one complete chunk for a `Sink` (newsclean.output), which writes it
 whole or not at all, so a file holds whole records up to any failure. Both commands share these writers, so
-a record looks the same whichever command wrote it: in CSV every list (authors, tags, pages, removed) is JSON
-text. Parquet is a binary file that is only readable once finished: it is written to a hidden temporary file
-beside the target and renamed into place when the run ends (also after Ctrl-C, with the records so far).
+a record looks the same whichever command wrote it: in CSV every list (authors, tags, pages, checks,
+removed) is JSON text. Parquet is a binary file that is only readable once finished: it is written to a
+hidden temporary file beside the target and renamed into place when the run ends (also after Ctrl-C, with
+the records so far).
 """
 
 from __future__ import annotations
@@ -253,6 +254,16 @@ def parquet_schema(fields: Sequence[str]) -> Any:
         "tags": list_of_str,
         "pages": list_of_str,
         "removed": pa.list_(pa.struct([("rule", pa.string()), ("text", pa.string())])),
+        "checks": pa.list_(
+            pa.struct(
+                [
+                    ("candidate", pa.string()),
+                    ("accepted", pa.bool_()),
+                    ("passed", list_of_str),
+                    ("failed", list_of_str),
+                ]
+            )
+        ),
     }
     return pa.schema([(name, special.get(name, pa.string())) for name in fields])
 
