@@ -17,7 +17,9 @@ USER_AGENT = "newsclean/0.1 (+https://github.com/newsclean/newsclean; research c
 # --- politeness -------------------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
+#: Per site (registrable domain: subdomains share it), enforced at any delay (scraper/downloader.py says why).
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOADER = "scraper.downloader.PoliteDownloader"
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

@@ -1,7 +1,9 @@
 """A small threaded HTTP server for the local news site, on 127.0.0.1 with an ephemeral port.
 
 Every request path is recorded (thread-safe), so tests can assert what a crawl did and did not fetch: robots
-obeyed, date window applied before requesting, no re-fetches on a second run.
+obeyed, date window applied before requesting, no re-fetches on a second run. The server also counts requests
+in flight (from the request line read to the last byte of the response written, or the client hanging up) and
+keeps the peak, so politeness is measured where it matters: at the server.
 """
 
 from __future__ import annotations
@@ -42,6 +44,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:
+        site = self.server.site
+        site.begin(self.headers.get("User-Agent", ""))
+        try:
+            if site.latency:
+                time.sleep(site.latency)
+            self._get()
+        finally:
+            site.end()
+
+    def _get(self) -> None:
         seen = self.server.site.record(self.path)
         base = self.server.site.base_url
         split = urlsplit(self.path)
@@ -97,7 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(404, _HTML, "<html><body><h1>Halaman tidak ditemukan</h1></body></html>")
         else:
             if article.kind == "slow":
-                time.sleep(SLOW_DELAY)
+                time.sleep(self.server.site.slow_delay)
             self._send(200, _HTML, pages.article_page(article, base))
 
     def _send(self, status: int, content_type: str, body: str | bytes, location: str | None = None) -> None:
@@ -129,6 +141,8 @@ class LocalNewsSite:
 
     `announce_sitemaps=False` drops the Sitemap: line from robots.txt and `announce_feeds=False` the feed
     links from the homepage, to exercise the site-root cascade (sitemaps, then feeds, then links).
+    `latency` (seconds) delays every answer, so that requests sent together overlap at the server;
+    `slow_delay` is how long the slow article takes (SLOW_DELAY by default).
     """
 
     def __init__(
@@ -137,15 +151,22 @@ class LocalNewsSite:
         port: int = 0,
         announce_sitemaps: bool = True,
         announce_feeds: bool = True,
+        latency: float = 0.0,
+        slow_delay: float = SLOW_DELAY,
     ) -> None:
         self.announce_sitemaps = announce_sitemaps
         self.announce_feeds = announce_feeds
+        self.latency = latency
+        self.slow_delay = slow_delay
         self._server = _SiteServer((host, port), _Handler)
         self._server.site = self
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._requests: list[str] = []
         self._counts: Counter[str] = Counter()
+        self._in_flight = 0
+        self._peak = 0
+        self._agents: Counter[str] = Counter()
         self.articles_by_path = {a.path: a for a in ARTICLES}
         self.sections_by_path = {p: name for name, p in SECTION_PATHS.items()}
         bound_host, bound_port = self._server.server_address[:2]
@@ -162,6 +183,30 @@ class LocalNewsSite:
             self._counts[key] += 1
             return self._counts[key]
 
+    def begin(self, user_agent: str) -> None:
+        """A request arrived: one more in flight."""
+        with self._lock:
+            self._in_flight += 1
+            self._peak = max(self._peak, self._in_flight)
+            self._agents[user_agent] += 1
+
+    def end(self) -> None:
+        """A response was written (or the client went away): one fewer in flight."""
+        with self._lock:
+            self._in_flight -= 1
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The most requests this server was handling at one moment since start (or `clear_log`)."""
+        with self._lock:
+            return self._peak
+
+    @property
+    def user_agents(self) -> Counter[str]:
+        """User-Agent header values seen, with how many requests sent each."""
+        with self._lock:
+            return Counter(self._agents)
+
     @property
     def requests(self) -> list[str]:
         """Every requested path (with query string), in arrival order."""
@@ -173,10 +218,13 @@ class LocalNewsSite:
         return self.requests.count(path)
 
     def clear_log(self) -> None:
-        """Forget recorded requests and per-path counters (the 500 route fails again on its next request)."""
+        """Forget recorded requests, per-path counters (the 500 route fails again on its next request), the
+        peak of requests in flight and the User-Agents seen."""
         with self._lock:
             self._requests.clear()
             self._counts.clear()
+            self._peak = self._in_flight
+            self._agents.clear()
 
     def start(self) -> LocalNewsSite:
         self._thread = threading.Thread(target=self._server.serve_forever, name="localsite", daemon=True)
