@@ -37,8 +37,10 @@ _IGNORED = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest"
 def summary(stats: Mapping[str, Any]) -> dict[str, int]:
     """The outcome counters of a crawl by label (SUMMARY_COUNTERS order), plus requests sent."""
     counts = {label: int(stats.get(key, 0)) for label, key in SUMMARY_COUNTERS}
-    # Pages the spiders refused as articles before the pipeline (a PDF, an HTML page without article signals).
-    counts["not articles"] += int(stats.get("newsclean/not_html", 0))
+    # Pages the spiders refused before the pipeline: text that is not HTML is not an article; a binary body
+    # (an image or PDF where a page should be) is a content error (spiders/content.py).
+    counts["not articles"] += int(stats.get("newsclean/spider/not_html", 0))
+    counts["fetch errors"] += int(stats.get("newsclean/spider/binary_body", 0))
     # Download failures (timeouts, resets, oversized bodies) surface as exceptions; skips are not failures.
     counts["fetch errors"] += int(stats.get("downloader/exception_count", 0)) - int(stats.get(_IGNORED, 0))
     counts["requests"] = int(stats.get("downloader/request_count", 0))

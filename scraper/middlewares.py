@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
+from scraper import meta as keys
 from scraper.storage import crawler_store, parse_time
 
 if TYPE_CHECKING:
@@ -20,11 +21,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-
-#: Request.meta keys set by the spiders (see scraper/items.py).
-META_ARTICLE = "newsclean_article"
-META_URL = "newsclean_url"
-META_CONTINUATION = "newsclean_continuation"
 
 
 class SkipStoredMiddleware:
@@ -49,20 +45,20 @@ class SkipStoredMiddleware:
         """A redirect to an article already requested in this run is dropped by the duplicate filter:
         remember where it came from, or the next run would request the redirecting URL again."""
         meta = request.meta
-        if meta.get(META_ARTICLE) and not meta.get(META_CONTINUATION) and meta.get("redirect_urls"):
-            crawler_store(self.crawler).add_aliases(request.url, [meta.get(META_URL), *meta["redirect_urls"]])
+        if meta.get(keys.ARTICLE) and not meta.get(keys.CONTINUATION) and meta.get("redirect_urls"):
+            crawler_store(self.crawler).add_aliases(request.url, [meta.get(keys.URL), *meta["redirect_urls"]])
 
     def process_request(self, request: Request) -> None:
         meta = request.meta
-        if meta.get(META_CONTINUATION):
+        if meta.get(keys.CONTINUATION):
             return
         # A followed link that is not article-shaped (/go/123) can redirect to a stored article: its
         # redirected request is checked too. Start pages, sitemaps and feeds (depth 0 or none) never are.
-        if not meta.get(META_ARTICLE) and not (meta.get("redirect_urls") and meta.get("newsclean_depth")):
+        if not meta.get(keys.ARTICLE) and not (meta.get("redirect_urls") and meta.get(keys.DEPTH)):
             return
         store = crawler_store(self.crawler)
         # The discovered URL, every redirect hop so far, and the URL about to be fetched.
-        candidates = dict.fromkeys([meta.get(META_URL), *meta.get("redirect_urls", ()), request.url])
+        candidates = dict.fromkeys([meta.get(keys.URL), *meta.get("redirect_urls", ()), request.url])
         for url in candidates:
             if not url:
                 continue
