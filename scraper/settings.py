@@ -42,6 +42,9 @@ REDIRECT_MAX_TIMES = 5
 DOWNLOADER_MIDDLEWARES = {
     # Runs before robots.txt and the download: stored articles are never requested again.
     "scraper.middlewares.SkipStoredMiddleware": 50,
+    # robots.txt as RFC 9309 says (5xx/unreachable: disallow all; 4xx: allow all), per host, once per crawl.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.robots.RobotsPolicyMiddleware": 100,
 }
 
 ITEM_PIPELINES = {

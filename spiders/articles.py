@@ -21,13 +21,13 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from scraper import meta
+from scraper.failures import describe
 from scraper.items import RawArticle
 
 from .content import BINARY, as_html, declared
 from .dates import iso, parse_date, url_date
 from .detection import article_shaped, fetchable, is_article, page_signals
 from .discovery import Entry
-from .failures import describe
 from .pagination import is_continuation, with_query, without_query
 
 if TYPE_CHECKING:

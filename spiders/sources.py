@@ -21,10 +21,10 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from scraper import meta
+from scraper.failures import describe
 
 from .content import as_html
 from .discovery import Entry, Reader, read_feed, read_sitemap
-from .failures import describe
 
 if TYPE_CHECKING:
     from .news import NewsSpider

@@ -15,10 +15,10 @@ from scrapy.http import HtmlResponse, Request, Response
 from twisted.python.failure import Failure
 
 from scraper import meta
+from scraper.failures import describe
 
 from .articles import charset
 from .content import as_html
-from .failures import describe
 from .pagination import next_page
 
 if TYPE_CHECKING:

@@ -7,15 +7,13 @@ continuation pages never fetched or yielded as articles of their own.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from crawl_helpers import ROOT, Crawl, crawl
 from localsite import (
     ABOUT_PATH,
     ARTICLES,
@@ -31,43 +29,6 @@ from localsite import (
     REDIRECT_TARGET,
     LocalNewsSite,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
-MAXSIZE = 1024 * 1024
-
-
-@dataclass
-class Crawl:
-    items: list[dict]
-    stats: dict
-    log: str
-
-    @property
-    def paths(self) -> list[str]:
-        return [_path(item["url"]) for item in self.items]
-
-    def item(self, path: str) -> dict:
-        (found,) = [i for i in self.items if _path(i["url"]) == path]
-        return found
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def crawl(tmp_path: Path, spider: str, *args: str, settings: tuple[str, ...] = ()) -> Crawl:
-    out = tmp_path / f"{spider}-{len(list(tmp_path.iterdir()))}"
-    cmd = [sys.executable, "-m", "tests.localsite.runner", str(out), spider]
-    for arg in args:
-        cmd += ["-a", arg]
-    for setting in (f"DOWNLOAD_MAXSIZE={MAXSIZE}", *settings):
-        cmd += ["-s", setting]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=180, check=False)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    items = [json.loads(line) for line in (out / "items.jsonl").read_text(encoding="utf-8").splitlines()]
-    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
-    return Crawl(items, stats, proc.stderr)
 
 
 def _requested_paths(site: LocalNewsSite) -> Counter[str]:
