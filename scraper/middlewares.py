@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from scraper import meta as keys
 from scraper.storage import crawler_store, parse_time
@@ -27,13 +27,20 @@ class SkipStoredMiddleware:
     """Drop article requests whose URL (or redirect source, or canonical URL) is already in the database.
 
     Pagination follow-ups of an article being fetched are never skipped. With NEWSCLEAN_REFETCH_AFTER_DAYS,
-    articles fetched longer ago than that are requested again (and updated in place).
+    articles fetched longer ago than that are requested again (and updated in place). Off (NotConfigured)
+    when there is no article database (`NEWSCLEAN_DB` empty).
     """
 
     def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.get("NEWSCLEAN_DB"):
+            raise NotConfigured("no article database (NEWSCLEAN_DB is empty): nothing to skip")
         self.crawler = crawler
-        days = crawler.settings.get("NEWSCLEAN_REFETCH_AFTER_DAYS")
-        self.refetch_after = timedelta(days=float(days)) if days not in (None, "", "None") else None
+        days = settings.get("NEWSCLEAN_REFETCH_AFTER_DAYS")
+        if days in (None, "", "None"):
+            self.refetch_after = None
+        else:
+            self.refetch_after = timedelta(days=settings.getfloat("NEWSCLEAN_REFETCH_AFTER_DAYS"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SkipStoredMiddleware:

@@ -52,7 +52,8 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
-    "scraper.extensions.CrawlProgress": 500,
+    "scraper.extensions.CrawlCounters": 500,
+    "scraper.extensions.CrawlProgress": 510,
 }
 
 # --- newsclean ---------------------------------------------------------------------------------------------
@@ -60,8 +61,18 @@ EXTENSIONS = {
 NEWSCLEAN_DB = "output/newsclean.sqlite"
 #: Revisit stored articles older than this many days (None: never refetch).
 NEWSCLEAN_REFETCH_AFTER_DAYS = None
-#: Print a live progress line on stderr (only when stderr is a terminal).
+#: Show progress: a live line on stderr when it is a terminal, else a log line (cron, pipes, log files).
 NEWSCLEAN_PROGRESS = True
+#: Seconds between redraws of the live line, and between progress log lines.
+NEWSCLEAN_PROGRESS_INTERVAL = 0.5
+NEWSCLEAN_PROGRESS_LOG_INTERVAL = 60.0
+#: Bytes a sitemap or feed may have, downloaded or decompressed (the sitemap protocol's 50 MB); every other
+#: response keeps DOWNLOAD_MAXSIZE.
+NEWSCLEAN_LISTING_MAXSIZE = 50 * 1024 * 1024
+#: Log a line every this many entries read from one sitemap or feed.
+NEWSCLEAN_LISTING_PROGRESS_EVERY = 10_000
+#: Pages stitched into one article at most; a longer pagination is cut there with a warning.
+NEWSCLEAN_ARTICLE_MAX_PAGES = 20
 #: Clean articles in the pipeline; False stores raw HTML only (reclean later, or benchmark the crawl alone).
 CLEANER_ENABLED = True
 #: Worker processes that clean off the reactor thread (0: one per CPU).
