@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 
 #: (exception types, stats kind, what to say when the exception has no message of its own)
 _KINDS: tuple[tuple[tuple[type[BaseException], ...], str, str], ...] = (
-    ((ResponseDataLossError,), "data_loss", "the response body ended before it was complete (data loss)"),
+    ((ResponseDataLossError,), "data_loss", "data loss: the response body ended before it was complete"),
     ((DownloadTimeoutError, tx_error.TimeoutError), "timeout", "timed out"),
     ((DownloadConnectionRefusedError, tx_error.ConnectionRefusedError), "refused", "connection refused"),
     ((CannotResolveHostError, tx_error.DNSLookupError), "dns", "host name not resolved"),
