@@ -4,6 +4,7 @@ default, here lowered) whatever DOWNLOAD_MAXSIZE, gzipped or not, while articles
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 from crawl_helpers import MAXSIZE, crawl
@@ -72,3 +73,29 @@ def test_big_sitemaps_are_read_and_articles_keep_the_normal_limit(tmp_path: Path
     assert stats["newsclean/spider/out_of_window"] == 2 * OLD_ENTRIES
     assert not [p for p in requested if "arsip-lama" in p]
     assert "entries read so far" in result.log  # progress while a big sitemap is read
+
+
+def test_articles_are_requested_while_a_big_sitemap_is_still_read(tmp_path: Path) -> None:
+    """A 6 MB sitemap (over Scrapy's default 5 MB SCRAPER_SLOT_MAX_ACTIVE_SIZE, which held every download back
+    until the whole listing was scheduled): article pages are downloaded while it is still being read."""
+    entries = 50_000
+    with StaticHost() as host:
+        base = host.base_url
+        paths = [f"/read/2026/11/20/{n}/berita-nomor-{n}-hari-ini" for n in range(entries)]
+        rows = "".join(f"<url><loc>{base}{p}</loc><lastmod>2026-11-20</lastmod></url>" for p in paths)
+        sitemap = Route(200, f"<urlset>{rows}</urlset>", "application/xml")
+        assert len(sitemap.body) > 5_000_000
+        host.routes["/sitemap.xml"] = sitemap
+        article = Route(200, pages.article_page(BY_KEY["menhub"], base))
+        host.routes.update(dict.fromkeys(paths, article))
+        result = crawl(
+            tmp_path,
+            "sitemap",
+            f"url={host.url('/sitemap.xml')}",
+            "max_articles=3",
+            settings=("LOG_LEVEL=DEBUG",),
+        )
+    assert len(result.items) == 3 and result.stats["finish_reason"] == "max_articles"
+    first_article = re.search(r"Crawled \(200\) <GET \S+/read/", result.log)
+    sitemap_read = re.search(rf"Sitemap \S+/sitemap.xml: urlset with {entries} entries", result.log)
+    assert first_article and sitemap_read and first_article.start() < sitemap_read.start()
