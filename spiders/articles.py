@@ -74,7 +74,8 @@ class ArticlesMixin:
         depth: int | None = None,
     ) -> Request | None:
         """A request for one discovered article URL, or None (continuation, out of window, seen, full)."""
-        url = urlunsplit(urlsplit(url)._replace(fragment=""))
+        if "#" in url:
+            url = urlunsplit(urlsplit(url)._replace(fragment=""))
         if self._full() or url in self._scheduled or not fetchable(url, self._excludes):
             return None
         if is_continuation(url):

@@ -156,7 +156,8 @@ def read_sitemap(body: bytes, base_url: str = "", max_size: int = 0) -> Reader:
         news = _child(node, "news")
         published = parse_date(_text(_child(news, "publication_date"))) if news is not None else None
         title = _text(_child(news, "title")) if news is not None else None
-        return Entry(urljoin(base_url, loc), published or parse_date(_text(_child(node, "lastmod"))), title)
+        url = loc if loc.startswith(("http://", "https://")) else urljoin(base_url, loc)
+        return Entry(url, published or parse_date(_text(_child(node, "lastmod"))), title)
 
     reader = Reader(body, ("sitemap", "url"), convert)
     if reader.kind == "text":

@@ -58,6 +58,8 @@ def _path_page(path: str) -> tuple[str, int] | None:
 
 def is_continuation(url: str) -> bool:
     """True for page 2+ of a paginated article: never requested or stored as an article on its own."""
+    if "?" not in url and not url.rstrip("/")[-1:].isdigit():  # the common case, without parsing the URL
+        return False
     return split_page(url)[1] > 1
 
 
