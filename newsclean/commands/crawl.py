@@ -64,7 +64,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="override a Scrapy setting, as `scrapy crawl -s` does (repeatable)",
+        help="override a Scrapy or newsclean setting, as `scrapy crawl -s` does (repeatable); "
+        "any -s LOG_* (e.g. LOG_LEVEL=DEBUG) hands logging to Scrapy",
     )
 
 
