@@ -46,6 +46,13 @@ def hosts() -> Iterator[dict[str, StaticHost]]:
             host.routes["/sitemap.xml"] = Route(200, f"<urlset>{urls}</urlset>", "application/xml")
             for path in (ARTICLE, PRIVATE, HIDDEN):
                 host.routes[path] = Route(200, pages.article_page(BY_KEY["menhub"], host.base_url))
+        # redirects to other hosts: checked against the robots.txt of the host they lead to
+        for name in ("busy", "ruled"):
+            main.routes[f"/go/{name}"] = Route(301, location=started[name].url(HIDDEN + "-via-go"))
+        go = "".join(f"<url><loc>{main.url(f'/go/{name}')}</loc></url>" for name in ("busy", "ruled"))
+        main.routes["/sitemap.xml"] = Route(
+            200, main.routes["/sitemap.xml"].body.replace("</urlset>", go + "</urlset>"), "application/xml"
+        )
         yield started
 
 
@@ -56,7 +63,9 @@ def test_robots_txt_per_host_rfc9309(hosts: dict[str, StaticHost], tmp_path: Pat
     requested = {name: host.requests for name, host in hosts.items()}
     for name in ("busy", "limited", "gone"):  # disallow all: their robots.txt, retried, and nothing else
         assert requested[name] == ["/robots.txt"] * (1 + RETRIES), name
-    assert sorted(requested["main"]) == sorted(["/robots.txt", "/sitemap.xml", ARTICLE, HIDDEN])
+    assert sorted(requested["main"]) == sorted(
+        ["/robots.txt", "/sitemap.xml", ARTICLE, HIDDEN, "/go/busy", "/go/ruled"]
+    )
     assert sorted(requested["absent"]) == sorted(["/robots.txt", "/sitemap.xml", ARTICLE, PRIVATE, HIDDEN])
     assert sorted(requested["ruled"]) == sorted(["/robots.txt", "/sitemap.xml", ARTICLE, PRIVATE])
     stored = sorted((url.split("/")[2], url_path(url)) for url in (i["url"] for i in result.items))
@@ -66,8 +75,9 @@ def test_robots_txt_per_host_rfc9309(hosts: dict[str, StaticHost], tmp_path: Pat
     assert stored == sorted((hosts[n].base_url.split("/")[2], p) for n, ps in expected.items() for p in ps)
     stats = result.stats
     assert stats["robotstxt/disallow_all"] == 3 and stats["robotstxt/allow_all"] == 1
-    assert stats["robotstxt/forbidden"] == 5  # 3 sitemaps on unreachable hosts, PRIVATE on main, HIDDEN
-    assert stats["robotstxt/forbidden/unreachable"] == 3
+    # 3 sitemaps on unreachable hosts, PRIVATE on main, HIDDEN on ruled, and both redirects' targets
+    assert stats["robotstxt/forbidden"] == 7
+    assert stats["robotstxt/forbidden/unreachable"] == 4
     assert stats["robotstxt/request_count"] == len(hosts)  # once per host, the spider's own read included
     for status in (503, 429):
         assert f"{status}: nothing there is requested in this crawl" in result.log
