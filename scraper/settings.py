@@ -51,6 +51,11 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.robots.RobotsPolicyMiddleware": 100,
 }
 
+SPIDER_MIDDLEWARES = {
+    # Drops article requests for stored articles as the spiders yield them, before they are scheduled.
+    "scraper.middlewares.SkipStoredSpiderMiddleware": 950,
+}
+
 ITEM_PIPELINES = {
     "scraper.pipelines.CleanStorePipeline": 300,
 }
