@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.exceptions import CloseSpider, IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -154,7 +154,7 @@ class ArticlesMixin:
         }
         yield from self._continue(page, article)
 
-    def _html_or_count(self: NewsSpider, response: Response) -> Any:
+    def _html_or_count(self: NewsSpider, response: Response) -> HtmlResponse | None:
         """The response as HTML by its content (spiders/content.py); otherwise counted, logged and None."""
         page, kind = as_html(response)
         if page is not None:
