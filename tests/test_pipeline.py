@@ -270,7 +270,7 @@ def test_progress_line_counts_outcomes_and_is_only_drawn_on_a_terminal(tmp_path:
         "newsclean/stored": 5,
         "newsclean/skipped_stored": 7,
         "newsclean/not_article": 1,
-        "newsclean/not_html": 1,
+        "newsclean/spider/not_html": 1,
         "newsclean/fetch_error": 1,
         "downloader/exception_count": 4,
         "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest": 3,
