@@ -43,9 +43,26 @@ _BLOCK_TAGS = frozenset(
 )
 
 
-_HAS_BLOCKS = etree.XPath(
-    "boolean(descendant::*[" + " or ".join(f"self::{tag}" for tag in sorted(_BLOCK_TAGS)) + "])"
-)
+_LOOSE_TEXT = etree.XPath("(self::* | descendant::*[not(self::div)])/text()[normalize-space()]")
+
+
+def _writes_div_paragraphs(container: etree._Element) -> bool:
+    """More of the container's text sits in one-paragraph `<div>`s (blogspot) than in loose runs.
+
+    A `<div>` whose text runs are separated by `<br><br>` is a holder of runs, not a paragraph.
+    """
+    in_divs = loose = 0
+    for div in container.iterdescendants("div"):
+        own = sum(len(t.strip()) for t in div.xpath("text()"))
+        if not own:
+            continue
+        if _has_double_break(list(div)):
+            loose += own
+        else:
+            in_divs += own
+    loose += sum(len(text.strip()) for text in _LOOSE_TEXT(container))
+    return in_divs > 0 and in_divs >= loose
+
 
 #: Elements whose content is never split: paragraphs and lists keep their own structure, and inline
 #: elements (`<strong>Sub-heading<br><br></strong>`) must not end up holding paragraphs.
@@ -60,11 +77,10 @@ def wrap_loose_text(container: etree._Element) -> None:
     Old layouts put the first paragraph (often with the dateline) straight into the container before the
     first `<p>` ("<div><b>Kapanlagi.com</b> - text<p>..."), or write the whole body as text runs separated
     by `<br><br>` (kompas and antara 2015); extractors drop such runs or flatten them into one block.
-    The wrapper is a `<div>` when the container holds `<div>` blocks but no `<p>`: trafilatura reads divs
-    as paragraphs only when a page has no `<p>` at all.
+    The wrapper is a `<div>` when the container writes its paragraphs as `<div>`s with text and has no `<p>`:
+    trafilatura reads divs as paragraphs only when a page has no `<p>` at all.
     """
-    has_blocks = bool(_HAS_BLOCKS(container))
-    wrapper = "p" if container.find(".//p") is not None or not has_blocks else "div"
+    wrapper = "p" if container.find(".//p") is not None or not _writes_div_paragraphs(container) else "div"
     for element in list(container.iter()):
         if not len(element) or not isinstance(element.tag, str) or element.tag in _NOT_REGROUPED:
             continue

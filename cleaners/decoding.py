@@ -97,8 +97,8 @@ def _mostly_utf8(data: bytes, *, declared_utf8: bool) -> bool:
     text = data.decode("utf-8", "replace")
     broken = text.count("\ufffd") - data.decode("utf-8", "ignore").count("\ufffd")
     valid = sum(1 for char in text if ord(char) > 127) - text.count("\ufffd")
-    if declared_utf8:
-        return broken <= max(_BROKEN_UNDECLARED, _BROKEN_PER_VALID * valid)
+    if declared_utf8:  # a cp1252 page mislabelled UTF-8 has no valid multi-byte characters at all
+        return valid >= 2 * broken and broken <= max(_BROKEN_UNDECLARED, _BROKEN_PER_VALID * valid)
     return valid >= 20 and broken <= max(1, min(_BROKEN_UNDECLARED, 2 * _BROKEN_PER_VALID * valid))
 
 

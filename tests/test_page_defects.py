@@ -17,8 +17,8 @@ from cleaners.pruning import prune
 from cleaners.rules import default_registry
 from tests.conftest import CORPUS
 
-KOMPAS = CORPUS / "htmldate_money.kompas.com-Menhub.html"
-KOMPAS_URL = "https://money.kompas.com/read/2023/11/02/213419026/menhub-bocorkan-penyebab-harga-tiket-pesawat-masih-mahal"
+LIPUTAN6 = CORPUS / "novalufian_liputan6_1.html"
+LIPUTAN6_URL = "https://www.liputan6.com/citizen6/read/3874490/tata-cara-sholat-jamak-dan-qasar-beserta-niat-juga-artinya"
 PROSE = (
     "Pemerintah kota meresmikan program baru untuk membantu pelaku usaha kecil di seluruh wilayah, kata wali "
     "kota dalam konferensi pers di balai kota pada Senin pagi. Program ini mencakup pelatihan dan permodalan."
@@ -27,15 +27,21 @@ PROSE = (
 
 def test_a_utf8_page_with_one_broken_byte_stays_utf8() -> None:
     """Charset detection used to read such pages as mac-latin2 or cp1250: every accent mojibake."""
-    raw = KOMPAS.read_bytes()
-    cut = raw.index(b"bahan bakar avtur") + 3
+    raw = LIPUTAN6.read_bytes()  # UTF-8 with curly quotes and apostrophes (113 non-ASCII characters)
+    cut = raw.index(b"Isya") + 2
     broken = raw[:cut] + b"\xe2\x80" + raw[cut:]  # a truncated three-byte character
     text, encoding = decode_html(broken)
     assert encoding == "utf-8"
-    assert text.count("\ufffd") == 1
-    result = clean_html(broken, url=KOMPAS_URL)
-    gold = KOMPAS.with_suffix(".body.txt").read_text(encoding="utf-8")
+    assert text.count("\ufffd") == 1 and "’" in text and "“" in text
+    result = clean_html(broken, url=LIPUTAN6_URL)
+    gold = LIPUTAN6.with_suffix(".body.txt").read_text(encoding="utf-8")
     assert score_page(result.text, gold).f1 >= 0.98
+
+
+def test_a_cp1252_page_mislabelled_utf8_is_still_read_as_cp1252() -> None:
+    page = '<html><head><meta charset="utf-8"></head><body><p>Jum\x92at di caf\xe9 kota</p></body></html>'
+    text, encoding = decode_html(page.encode("latin-1"))
+    assert encoding != "utf-8" and "\ufffd" not in text
 
 
 def test_a_real_windows_1252_page_is_still_read_as_one() -> None:
