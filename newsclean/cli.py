@@ -7,10 +7,12 @@ heavy imports (Scrapy, trafilatura) happen inside `run`, so `newsclean --help` s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 #: name -> (module, one-line help). Order is the order shown in --help.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -29,6 +31,35 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+
+
+class Interrupted(BaseException):
+    """SIGTERM as an exception, as SIGINT is KeyboardInterrupt: the command stops, cleans up and says so.
+
+    A BaseException, so that no `except Exception` in between can swallow it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises Interrupted while a command runs (`newsclean crawl` installs its own handling)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,10 +97,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     configure_logging(args.verbose, args.quiet)
     try:
-        return int(args._run(args))
+        with sigterm_raises():
+            return int(args._run(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
+    except Interrupted as stop:
+        print(f"stopped by {stop}", file=sys.stderr)
+        return 128 + stop.signum
 
 
 if __name__ == "__main__":

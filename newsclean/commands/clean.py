@@ -16,6 +16,8 @@ from typing import TextIO
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MB = 1024
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 
 EPILOG = """\
@@ -60,7 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=_positive_int,
         metavar="N",
-        help=f"worker processes (default: all cores, here {os.cpu_count() or 1}); 1: in this process",
+        help=f"worker processes (default: all cores, here {os.cpu_count() or 1})",
     )
     parser.add_argument("--url", help="URL of the page (only with a single input); picks the outlet's rules")
     parser.add_argument(
@@ -91,10 +93,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
-        default=300.0,
+        type=_non_negative_float,
+        default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help="give up on one input after this long (0: never; default: 300)",
+        help=f"give up on one input after this long: its worker is killed and replaced (0: never; "
+        f"default: {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        type=_megabytes,
+        default=DEFAULT_MEMORY_MB,
+        metavar="SIZE",
+        help=f"give up on an input whose worker process goes over this much memory (e.g. 512M, 2G; "
+        f"0: no limit; default: {DEFAULT_MEMORY_MB}M)",
     )
     parser.add_argument("--favor-precision", action="store_true", help="prefer dropping doubtful blocks")
     removed = parser.add_mutually_exclusive_group()
@@ -112,7 +123,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cleaners import CleanOptions, RulesError, default_registry
-    from newsclean.batch import OrderedPool, default_workers
+    from newsclean.batch import Limits, OrderedPool, default_workers
+    from newsclean.cli import Interrupted
     from newsclean.inputs import InputItem, discover
     from newsclean.progress import ProgressBar, Tally
     from newsclean.worker import CleanJob, clean_input, error_record
@@ -144,14 +156,19 @@ def run(args: argparse.Namespace) -> int:
         favor_precision=args.favor_precision,
         http_encoding=args.encoding,
     )
-    jobs = (CleanJob(item, options, url=args.url, timeout=args.timeout) for item in items)
+    jobs = (CleanJob(item, options, url=args.url) for item in items)
     workers = min(args.workers or default_workers(), len(items))
+    limits = Limits(
+        timeout=args.timeout,
+        memory_mb=args.memory_limit,
+        timeout_name="--timeout",
+        memory_name="--memory-limit",
+    )
     pool = OrderedPool(
         clean_input,
         lambda job, message: error_record(job.item.label, message, job.url),
         workers=workers,
-        # the worker's own --timeout (a signal) cannot stop code stuck in C; the parent kills it a bit later
-        hard_limit=args.timeout * 1.5 + 1 if args.timeout > 0 else None,
+        limits=limits,
     )
     fmt = args.format or SUFFIX_FORMATS.get(os.path.splitext(args.output or "")[1].lower(), "jsonl")
 
@@ -161,6 +178,7 @@ def run(args: argparse.Namespace) -> int:
         return _usage_error(f"cannot write {args.output!r}: {exc.strerror or exc}")
     tally = Tally()
     progress = ProgressBar(len(items), sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
+    stopped: BaseException | None = None
     try:
         writer = open_writer(fmt, stream, include_removed=args.include_removed)
         for record in pool.map(jobs):
@@ -169,11 +187,15 @@ def run(args: argparse.Namespace) -> int:
             progress.advance(record["status"])
     except BrokenPipeError:  # `newsclean clean ... | head`: the reader has all it wants
         _silence_stdout()
+    except (KeyboardInterrupt, Interrupted) as exc:  # the pool has killed its workers; say what was done
+        stopped = exc
     finally:
         progress.close()
-        pool.close()
         if stream is not sys.stdout:
             stream.close()
+    if stopped is not None:
+        print(f"{tally.summary()}; interrupted, {len(items) - tally.total} not cleaned", file=sys.stderr)
+        raise stopped
     if not args.quiet:
         print(tally.summary(), file=sys.stderr)
     return EXIT_OK if tally.counts["ok"] else EXIT_NOTHING
@@ -216,6 +238,30 @@ def _positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
     return number
+
+
+def _non_negative_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not number >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must not be negative, not {value}")
+    return number
+
+
+def _megabytes(value: str) -> int:
+    """Whole megabytes from '512M', '2G', '1536' (a bare number is megabytes), '0' (no limit)."""
+    if value.strip() == "0":
+        return 0
+    match = _SIZE.match(value)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (try 512M, 2G)")
+    number, unit = float(match.group(1)), (match.group(2) or "m").lower()
+    megabytes = int(number * 1024 ** " kmg".index(unit) / 1024**2)
+    if megabytes < 64:
+        raise argparse.ArgumentTypeError(f"{value} is too small for a worker process (at least 64M, or 0)")
+    return megabytes
 
 
 def _non_negative_int(value: str) -> int:
