@@ -205,6 +205,16 @@ class WorkerPool:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def kill(self) -> None:
+        """Kill every worker now, waiting for nothing (a forced exit); `close()` may follow."""
+        with self._lock:
+            processes = [slot.process for slot in self._slots]
+            for slot in self._slots:
+                if slot.task is not None and slot.killed_for is None:
+                    slot.killed_for = "interrupted"
+        for process in processes:
+            _kill(process)
+
     @property
     def pids(self) -> list[int]:
         """Process ids of the live workers (for diagnostics and tests)."""
@@ -543,3 +553,9 @@ def close_all() -> None:
     """Close every pool still open (a forced exit, a caller that forgot): never a wait on a running task."""
     for pool in list(_POOLS):
         pool.close()
+
+
+def kill_all() -> None:
+    """Kill the workers of every pool at once (from a watchdog or a forced stop): no joins, no waits."""
+    for pool in list(_POOLS):
+        pool.kill()

@@ -1,52 +1,26 @@
-"""Crawl extensions: a live progress line on a terminal, and the counters the closing summary needs."""
+"""Crawl extensions: a live progress line on a terminal (display only: it counts nothing)."""
 
 from __future__ import annotations
 
 import logging
 import shutil
 import sys
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
-from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from scraper.outcome import summary
+
 if TYPE_CHECKING:
-    from scrapy import Request
     from scrapy.crawler import Crawler
-    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
-#: (label, stats key) of the progress line and the closing summary, in order.
-SUMMARY_COUNTERS: tuple[tuple[str, str], ...] = (
-    ("stored", "newsclean/stored"),
-    ("updated", "newsclean/updated"),
-    ("skipped as already stored", "newsclean/skipped_stored"),
-    ("not articles", "newsclean/not_article"),
-    ("duplicates", "newsclean/duplicate"),
-    ("cleaning errors", "newsclean/clean_error"),
-    ("fetch errors", "newsclean/fetch_error"),
-)
-#: Responses received for pages other than robots.txt with a status below 400: "something was crawled".
-PAGES_OK = "newsclean/pages_ok"
-_IGNORED = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest"
-
-
-def summary(stats: Mapping[str, Any]) -> dict[str, int]:
-    """The outcome counters of a crawl by label (SUMMARY_COUNTERS order), plus requests sent."""
-    counts = {label: int(stats.get(key, 0)) for label, key in SUMMARY_COUNTERS}
-    # Pages the spiders refused as articles before the pipeline (a PDF, an HTML page without article signals).
-    counts["not articles"] += int(stats.get("newsclean/not_html", 0))
-    # Download failures (timeouts, resets, oversized bodies) surface as exceptions; skips are not failures.
-    counts["fetch errors"] += int(stats.get("downloader/exception_count", 0)) - int(stats.get(_IGNORED, 0))
-    counts["requests"] = int(stats.get("downloader/request_count", 0))
-    return counts
-
 
 class CrawlProgress:
-    """Counts fetched pages and failures; redraws one status line on stderr when it is a terminal.
+    """Redraws one status line on stderr, from the crawl's stats, when stderr is a terminal.
 
     The line is UI, so it is only drawn for an interactive stderr (NEWSCLEAN_PROGRESS); logs and cron
     runs get Scrapy's periodic LogStats and the CLI's closing summary instead.
@@ -64,19 +38,11 @@ class CrawlProgress:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlProgress:
         extension = cls(crawler)
-        crawler.signals.connect(extension.response_received, signal=signals.response_received)
-        crawler.signals.connect(extension.spider_error, signal=signals.spider_error)
+        if not extension.draw:  # not a terminal, or NEWSCLEAN_PROGRESS off: nothing to warn about
+            raise NotConfigured
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
-
-    def response_received(self, response: Response, request: Request) -> None:
-        if urlsplit(response.url).path == "/robots.txt":
-            return
-        self.stats.inc_value(PAGES_OK if response.status < 400 else "newsclean/fetch_error")
-
-    def spider_error(self, failure: Any, response: Response) -> None:
-        self.stats.inc_value("newsclean/spider_error")
 
     def spider_opened(self) -> None:
         if self.draw:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -31,3 +32,6 @@ class RawArticle:
     #: Publication date and title announced by the sitemap or feed, when given (ISO 8601).
     published_hint: str | None = None
     title_hint: str | None = None
+    #: Set by the clean pipeline: `CleanResult.to_dict()` of the merged pages, or a failure record
+    #: (status `error`); None when cleaning is off, and the article is stored raw.
+    result: dict[str, Any] | None = field(default=None, repr=False)

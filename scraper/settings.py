@@ -42,8 +42,12 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.SkipStoredMiddleware": 50,
 }
 
+# Clean (in the bounded worker pool), then drop duplicates (by canonical URL and title, which cleaning reads),
+# then store and hand the export record to feeds.
 ITEM_PIPELINES = {
-    "scraper.pipelines.CleanStorePipeline": 300,
+    "scraper.pipelines.CleanPipeline": 300,
+    "scraper.pipelines.DedupPipeline": 400,
+    "scraper.pipelines.StorePipeline": 500,
 }
 
 EXTENSIONS = {
@@ -57,10 +61,18 @@ NEWSCLEAN_DB = "output/newsclean.sqlite"
 NEWSCLEAN_REFETCH_AFTER_DAYS = None
 #: Print a live progress line on stderr (only when stderr is a terminal).
 NEWSCLEAN_PROGRESS = True
+#: `newsclean crawl`: seconds the first SIGINT/SIGTERM waits for articles in flight (their cleaning gets
+#: half of it) before the crawl is stopped at once; a second signal stops it at once.
+NEWSCLEAN_SHUTDOWN_TIMEOUT = 20.0
 #: Clean articles in the pipeline; False stores raw HTML only (reclean later, or benchmark the crawl alone).
 CLEANER_ENABLED = True
 #: Worker processes that clean off the reactor thread (0: one per CPU).
 CLEANER_WORKERS = 0
+#: Seconds one article may take to clean, per page; over it, its worker is killed and replaced and the
+#: article is stored with status `error` (raw HTML kept for `newsclean reclean`). 0: no limit.
+CLEANER_TIMEOUT = 60.0
+#: Resident memory (MB) one cleaning worker may use; over it, the same. 0: no limit.
+CLEANER_MEMORY_MB = 1024
 #: Extra `cleaners.CleanOptions` fields, e.g. {"strip_dateline": True}.
 CLEANER_OPTIONS: dict[str, object] = {}
 

@@ -14,10 +14,10 @@ import re
 import sys
 from typing import TextIO
 
+from newsclean.bounds import add_limit_arguments
+
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_MEMORY_MB = 1024
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 
 EPILOG = """\
@@ -91,22 +91,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SIZE",
         help="refuse inputs larger than this, after gunzip (e.g. 500K, 64M; default: 32M)",
     )
-    parser.add_argument(
-        "--timeout",
-        type=_non_negative_float,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"give up on one input after this long: its worker is killed and replaced (0: never; "
-        f"default: {DEFAULT_TIMEOUT:g})",
-    )
-    parser.add_argument(
-        "--memory-limit",
-        type=_megabytes,
-        default=DEFAULT_MEMORY_MB,
-        metavar="SIZE",
-        help=f"give up on an input whose worker process goes over this much memory (e.g. 512M, 2G; "
-        f"0: no limit; default: {DEFAULT_MEMORY_MB}M)",
-    )
+    add_limit_arguments(parser)
     parser.add_argument("--favor-precision", action="store_true", help="prefer dropping doubtful blocks")
     removed = parser.add_mutually_exclusive_group()
     removed.add_argument(
@@ -123,7 +108,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cleaners import CleanOptions, RulesError, default_registry
-    from newsclean.batch import Limits, OrderedPool, default_workers
+    from newsclean.batch import OrderedPool, default_workers
+    from newsclean.bounds import limits
     from newsclean.cli import Interrupted
     from newsclean.inputs import InputItem, discover
     from newsclean.progress import ProgressBar, Tally
@@ -158,17 +144,11 @@ def run(args: argparse.Namespace) -> int:
     )
     jobs = (CleanJob(item, options, url=args.url) for item in items)
     workers = min(args.workers or default_workers(), len(items))
-    limits = Limits(
-        timeout=args.timeout,
-        memory_mb=args.memory_limit,
-        timeout_name="--timeout",
-        memory_name="--memory-limit",
-    )
     pool = OrderedPool(
         clean_input,
         lambda job, message: error_record(job.item.label, message, job.url),
         workers=workers,
-        limits=limits,
+        limits=limits(args.timeout, args.memory_limit),
     )
     fmt = args.format or SUFFIX_FORMATS.get(os.path.splitext(args.output or "")[1].lower(), "jsonl")
 
@@ -238,30 +218,6 @@ def _positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
     return number
-
-
-def _non_negative_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
-    if not number >= 0:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must not be negative, not {value}")
-    return number
-
-
-def _megabytes(value: str) -> int:
-    """Whole megabytes from '512M', '2G', '1536' (a bare number is megabytes), '0' (no limit)."""
-    if value.strip() == "0":
-        return 0
-    match = _SIZE.match(value)
-    if not match:
-        raise argparse.ArgumentTypeError(f"not a size: {value!r} (try 512M, 2G)")
-    number, unit = float(match.group(1)), (match.group(2) or "m").lower()
-    megabytes = int(number * 1024 ** " kmg".index(unit) / 1024**2)
-    if megabytes < 64:
-        raise argparse.ArgumentTypeError(f"{value} is too small for a worker process (at least 64M, or 0)")
-    return megabytes
 
 
 def _non_negative_int(value: str) -> int:
