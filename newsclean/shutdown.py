@@ -1,12 +1,13 @@
 """Two-stage SIGINT/SIGTERM for `newsclean crawl`: a bounded graceful stop, then a stop at once.
 
 The first signal stops scheduling new requests (every running crawler is stopped, and no queued target
-starts), lets the articles in flight finish: their downloads, and their cleaning within half of
-NEWSCLEAN_SHUTDOWN_TIMEOUT (past it they are stored with status `error` and their raw HTML), then the
-crawl ends and prints its summary. If it is still busy when NEWSCLEAN_SHUTDOWN_TIMEOUT is up, or on a
-second signal, it stops at once: cleaning workers killed, reactor stopped, summary printed. A watchdog
-thread ends the process a few seconds later still if the reactor thread is stuck, and a third signal
-is the kernel's: immediate death. Nothing stored is lost either way: every article is its own commit.
+starts) and lets the articles in flight finish: their downloads, and their cleaning within half of
+NEWSCLEAN_SHUTDOWN_TIMEOUT (an article not cleaned by then is not stored: the next run fetches it
+again); then the crawl ends and prints its summary. If it is still busy when NEWSCLEAN_SHUTDOWN_TIMEOUT
+is up, or on a second signal, it stops at once: cleaning workers killed, reactor stopped, summary
+printed. A watchdog thread ends the process a few seconds later still if the reactor thread is stuck,
+and a third signal is the kernel's: immediate death. Nothing stored is lost either way: every article
+is its own commit.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ SUMMARY_COUNTERS: tuple[tuple[str, str], ...] = (
 )
 #: Of the cleaning errors, those over a limit (the time limit, the memory limit).
 OVER_LIMIT = ("newsclean/clean_timeout", "newsclean/clean_over_memory")
+#: Articles fetched but not stored because the crawl was stopped before they were cleaned.
+INTERRUPTED = "newsclean/clean_interrupted"
 #: Articles that reached the pipelines, or were found already stored: the crawl did crawl something.
 ARTICLE_EVENTS = ("stored", "updated", "not_article", "duplicate", "clean_error", "skipped_stored")
 #: Pages the spiders refused as articles before any pipeline saw them (a PDF, a page with no article signals).
@@ -35,6 +37,7 @@ def summary(stats: Mapping[str, Any]) -> dict[str, int]:
     counts = {label: _int(stats, key) for label, key in SUMMARY_COUNTERS}
     counts["not articles"] += sum(_int(stats, key) for key in SPIDER_REFUSED)
     counts["over a cleaning limit"] = sum(_int(stats, key) for key in OVER_LIMIT)
+    counts["left for the next run"] = _int(stats, INTERRUPTED)
     counts["fetch errors"] = fetch_errors(stats)
     counts["requests"] = _int(stats, "downloader/request_count")
     return counts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -78,3 +79,22 @@ def alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state not in ("Z", "X")
+
+
+def summary_count(output: str, label: str) -> int:
+    """A figure of the crawl's closing summary (`  stored     12`)."""
+    match = re.search(rf"^\s+{re.escape(label)}\s+(\d+)$", output, re.MULTILINE)
+    assert match, f"no {label!r} line in:\n{output}"
+    return int(match.group(1))
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The cleaning worker processes below `pid` (named newsclean-clean by newsclean.pool)."""
+    named = []
+    for child in descendants(pid):
+        try:
+            if Path(f"/proc/{child}/comm").read_text().strip() == "newsclean-clean":
+                named.append(child)
+        except OSError:
+            continue
+    return named

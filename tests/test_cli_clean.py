@@ -15,7 +15,6 @@ import pytest
 from hostilesite import SLOW_PROMOS, paragraphs_page, promos_page
 
 from cleaners import RECORD_FIELDS
-from newsclean.batch import CRASH_MESSAGE, OrderedPool
 from newsclean.cli import main
 from newsclean.progress import ProgressBar
 
@@ -213,23 +212,6 @@ def test_strip_dateline_and_min_words(capsys: pytest.CaptureFixture[str]) -> Non
     assert not stripped["text"].startswith(plain["dateline"])
     strict = records(run(capsys, str(KOMPAS), "--min-words", "100000")[1])[0]
     assert strict["status"] == "not_article" and "min_words" in strict["error"]
-
-
-def _double_or_die(number: int) -> int:
-    """A task for the pool itself: inputs 5 and 20 kill their worker process (as a segfault would)."""
-    if number in (5, 20):
-        os._exit(70)
-    time.sleep(0.01 * (number % 3))
-    return number * 2
-
-
-def test_ordered_pool_survives_repeated_worker_deaths() -> None:
-    """Two inputs that kill their worker, many inputs in flight around each: every other result arrives,
-    in order; each killer is tried twice (a death may not be its fault) and then gets its failure."""
-    pool = OrderedPool(_double_or_die, lambda n, message: (-n, message), workers=2, window=6)
-    results = list(pool.map(range(40)))
-    assert results == [(-n, CRASH_MESSAGE) if n in (5, 20) else n * 2 for n in range(40)]
-    assert (pool.counts["crash"], pool.counts["died"], pool.counts["retried"]) == (2, 4, 2)
 
 
 def test_timeout_gives_up_on_one_input_and_the_batch_goes_on(

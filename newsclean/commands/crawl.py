@@ -228,7 +228,7 @@ def _crawl(
         print(f"crawl of {', '.join(t for t, _ in crawlers)} {how} {elapsed:.2f} s")
         width = max(len(label) for label in totals)
         for label, count in totals.items():
-            if count or label != "over a cleaning limit":
+            if count or label not in ("over a cleaning limit", "left for the next run"):
                 print(f"  {label:<{width}}  {count:>7}")
         print(f"  database: {db_path} ({stored_total} articles)")
     if shutdown.requested:

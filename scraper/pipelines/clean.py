@@ -5,7 +5,8 @@ reactor thread it would stall every download. The pipeline awaits the pool's fut
 reactor keeps fetching meanwhile. The pool (`newsclean.pool`, the same as `newsclean clean` uses) bounds
 each article: CLEANER_TIMEOUT seconds a page and CLEANER_MEMORY_MB per worker; an article over either,
 or one whose worker died twice, gets a failure result (status `error` with the reason) and is stored all
-the same, raw HTML included, so `newsclean reclean` can try again.
+the same, raw HTML included, so `newsclean reclean` can try again. An article whose cleaning was cut
+short by the crawl's shutdown is not stored at all: it is not done, and the next run fetches it again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.asyncio import is_asyncio_available
 
 from cleaners import CleanOptions
@@ -38,14 +39,12 @@ FAILURE_STATS = {
     "interrupted": "newsclean/clean_interrupted",
     "start": "newsclean/clean_crashed",
 }
-SHUTDOWN_MESSAGE = (
-    "not cleaned: the crawl was stopped before this article was done (raw HTML stored; "
-    "`newsclean reclean --status error` cleans it)"
-)
+SHUTDOWN_MESSAGE = "the crawl was stopped before this article was cleaned; the next run fetches it again"
 
 
 class CleanPipeline:
-    """RawArticle in, the same RawArticle out with `result` set; NotConfigured when CLEANER_ENABLED is off."""
+    """RawArticle in, the same RawArticle out with `result` set (DropItem when the crawl stopped before it
+    was cleaned); NotConfigured when CLEANER_ENABLED is off."""
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -79,7 +78,7 @@ class CleanPipeline:
     def shutdown_requested(self, grace: float) -> None:
         """The crawl is stopping: running and queued cleaning gets `grace` seconds, not its full limit."""
         if self.pool is not None:
-            self.pool.expire(grace, SHUTDOWN_MESSAGE)
+            self.pool.expire(grace)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawArticle):
@@ -95,6 +94,8 @@ class CleanPipeline:
             return await _wait(future)
         except TaskFailed as failure:
             self.stats.inc_value(FAILURE_STATS.get(failure.kind, "newsclean/clean_crashed"))
+            if failure.kind == "interrupted":
+                raise DropItem(f"not stored: {SHUTDOWN_MESSAGE}", log_level="INFO") from None
             logger.warning("cleaning %s failed: %s", item.url, failure.message)
             return failed_article(failure.message, item.url)
         except Exception as exc:  # a bug in the cleaning code: store raw, report, go on
