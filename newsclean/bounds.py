@@ -17,24 +17,26 @@ DEFAULT_MEMORY_MB = 1024
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 
 
-def add_limit_arguments(parser: argparse.ArgumentParser, *, defaults_from: str | None = None) -> None:
-    """Add --timeout and --memory-limit; `defaults_from` names where None defaults come from instead."""
-    where = f"{defaults_from}, " if defaults_from else ""
+def add_limit_arguments(parser: argparse.ArgumentParser, *, from_settings: bool = False) -> None:
+    """Add --timeout and --memory-limit; `from_settings`: None by default, for the caller to take the
+    crawl's CLEANER_TIMEOUT and CLEANER_MEMORY_MB settings instead."""
+    timeout_default = "the CLEANER_TIMEOUT setting, 60" if from_settings else f"{DEFAULT_TIMEOUT:g}"
+    memory_default = "the CLEANER_MEMORY_MB setting, 1024M" if from_settings else f"{DEFAULT_MEMORY_MB}M"
     parser.add_argument(
         "--timeout",
         type=non_negative_seconds,
-        default=None if defaults_from else DEFAULT_TIMEOUT,
+        default=None if from_settings else DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help="give up on an input after this many seconds (an article: that many per page); its worker "
-        f"process is killed and replaced (0: never; default: {where}{DEFAULT_TIMEOUT:g})",
+        f"process is killed and replaced (0: never; default: {timeout_default})",
     )
     parser.add_argument(
         "--memory-limit",
         type=megabytes,
-        default=None if defaults_from else DEFAULT_MEMORY_MB,
+        default=None if from_settings else DEFAULT_MEMORY_MB,
         metavar="SIZE",
         help="give up on an input whose worker process goes over this much memory (e.g. 512M, 2G; "
-        f"0: no limit; default: {where}{DEFAULT_MEMORY_MB}M)",
+        f"0: no limit; default: {memory_default})",
     )
 
 

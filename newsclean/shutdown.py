@@ -5,8 +5,9 @@ starts) and lets the articles in flight finish: their downloads, and their clean
 NEWSCLEAN_SHUTDOWN_TIMEOUT (an article not cleaned by then is not stored: the next run fetches it
 again); then the crawl ends and prints its summary. If it is still busy when NEWSCLEAN_SHUTDOWN_TIMEOUT
 is up, or on a second signal, it stops at once: cleaning workers killed, reactor stopped, summary
-printed. A watchdog thread ends the process a few seconds later still if the reactor thread is stuck,
-and a third signal is the kernel's: immediate death. Nothing stored is lost either way: every article
+printed. A watchdog thread, started by the signal handler itself, ends the process a few seconds later
+still if the reactor thread is stuck (a spider's callback holding it), and a third signal is the
+kernel's: immediate death. Nothing stored is lost either way: every article
 is its own commit.
 """
 
@@ -17,6 +18,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -38,8 +40,9 @@ class GracefulShutdown:
     def __init__(self, process: Any, timeout: float) -> None:
         self.process = process
         self.timeout = max(0.0, timeout)
-        #: The first signal received (None: none), and whether the crawl was then stopped at once.
+        #: The first signal received (None: none) and when, and whether the crawl was then stopped at once.
         self.signum: int | None = None
+        self._signalled = 0.0
         self.forced = False
 
     @property
@@ -55,11 +58,14 @@ class GracefulShutdown:
 
     def _on_signal(self, signum: int, frame: object) -> None:
         # Runs between two bytecodes of whatever the main thread does: no logging or I/O here, only
-        # scheduling onto the reactor (the pattern of Scrapy's own handlers).
+        # scheduling onto the reactor (the pattern of Scrapy's own handlers), and the watchdog, which
+        # must not wait for the reactor: a spider's callback may hold it for seconds.
         from twisted.internet import reactor
 
         if self.signum is None:
             self.signum = signum
+            self._signalled = time.monotonic()
+            _watchdog(self.timeout + FORCE_GRACE, 128 + signum)
             reactor.callFromThread(self._begin)  # type: ignore[attr-defined]
         else:
             install_shutdown_handlers(signal.SIG_DFL)  # a third signal: the kernel ends the process
@@ -69,20 +75,20 @@ class GracefulShutdown:
     def _begin(self) -> None:
         from twisted.internet import reactor
 
-        grace = self.timeout / 2
+        left = max(0.0, self.timeout - (time.monotonic() - self._signalled))
+        grace = max(0.0, left - self.timeout / 2)
         logger.warning(
-            "received %s: finishing the articles in flight (at most %g s, cleaning %g s); "
+            "received %s: finishing the articles in flight (at most %.3g s, cleaning %.3g s); "
             "send it again to stop at once",
             self.signal_name,
-            self.timeout,
+            left,
             grace,
         )
         for crawler in list(self.process.crawlers):
             crawler.signals.send_catch_log(signal=newsclean_signals.shutdown_requested, grace=grace)
             if crawler.crawling:
                 deferred_from_coro(crawler.stop_async())
-        reactor.callLater(self.timeout, self._force, f"still busy after {self.timeout:g} s")  # type: ignore[attr-defined]
-        _watchdog(self.timeout + FORCE_GRACE, 128 + (self.signum or signal.SIGTERM))
+        reactor.callLater(left, self._force, f"still busy after {self.timeout:g} s")  # type: ignore[attr-defined]
 
     def _force(self, why: str) -> None:
         from twisted.internet import reactor

@@ -15,8 +15,9 @@ class RawArticle:
     """
 
     url: str
-    #: Raw response bodies (bytes) of every page, first page first.
-    bodies: list[bytes]
+    #: Raw response bodies (bytes) of every page, first page first (left out of the repr: Scrapy logs
+    #: dropped items, and a page can be megabytes).
+    bodies: list[bytes] = field(repr=False)
     #: URLs of every page after redirects, same order as `bodies`.
     pages: list[str]
     #: ISO 8601 UTC time the first page was fetched.

@@ -34,12 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="only rows with this cleaning status (e.g. raw, error); repeatable; default: every row",
     )
     parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
-    add_limit_arguments(parser, defaults_from="CLEANER_TIMEOUT / CLEANER_MEMORY_MB")
+    add_limit_arguments(parser, from_settings=True)
 
 
 def run(args: argparse.Namespace) -> int:
     from cleaners import CleanOptions
-    from newsclean.bounds import limits
+    from newsclean.bounds import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, limits
     from newsclean.cli import Interrupted
     from scraper.storage import DEFAULT_DB, RESULT_FIELDS, ArticleStore, StorageError
 
@@ -55,9 +55,13 @@ def run(args: argparse.Namespace) -> int:
 
     settings = _project_settings()
     options = CleanOptions.from_mapping(settings.getdict("CLEANER_OPTIONS"))
-    timeout = args.timeout if args.timeout is not None else settings.getfloat("CLEANER_TIMEOUT", 60.0)
+    timeout = (
+        args.timeout if args.timeout is not None else settings.getfloat("CLEANER_TIMEOUT", DEFAULT_TIMEOUT)
+    )
     memory = (
-        args.memory_limit if args.memory_limit is not None else settings.getint("CLEANER_MEMORY_MB", 1024)
+        args.memory_limit
+        if args.memory_limit is not None
+        else settings.getint("CLEANER_MEMORY_MB", DEFAULT_MEMORY_MB)
     )
     changed, text_changed, total = 0, 0, 0
     failed: list[tuple[str, str]] = []
