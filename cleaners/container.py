@@ -6,6 +6,7 @@ Works on the one lxml tree after pruning; nothing here re-parses the page.
 from __future__ import annotations
 
 import itertools
+import re
 
 import lxml.html
 from lxml import etree
@@ -119,12 +120,57 @@ def _regroup(element: etree._Element, children: list[etree._Element], wrapper: s
 _INLINE_CONTAINERS = frozenset(("span", "font", "em", "b", "i", "strong", "a"))
 
 
-def isolate(container: etree._Element) -> lxml.html.HtmlElement:
-    """A minimal document holding only the article container, so extraction cannot wander into rails."""
+#: Tags trafilatura accepts as the frame of an article (its first container XPath).
+_FRAME_TAGS = frozenset(("article", "div", "main", "section"))
+
+
+def isolate(container: etree._Element, *, whole: bool = False) -> lxml.html.HtmlElement:
+    """A minimal document holding only the article container, so extraction cannot wander into rails.
+
+    Inside it trafilatura still looks for a content frame and may settle on a smaller block (which is
+    right when the container holds a headline and a byline around the text). With `whole`, the container
+    itself is marked as the article body, so that a standfirst or a first section cannot stand for it.
+    """
     document = lxml.html.Element("html")
     body = etree.SubElement(document, "body")
     container.tail = None
     if container.tag in _INLINE_CONTAINERS:
         container.tag = "div"  # an inline element holding blocks makes trafilatura fall back to flat text
+    if whole:
+        if container.tag not in _FRAME_TAGS:
+            container.tag = "div"
+        container.set("itemprop", "articleBody")
     body.append(container)
     return document
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+#: A hidden element with at least this many characters of paragraphs is article text the reader reveals
+#: by paging or scrolling (later pages of an article in the same file), not a popover or a menu.
+REVEAL_MIN_CHARS = 200
+
+
+def reveal_hidden_text(container: etree._Element) -> int:
+    """Un-hide the blocks of article text hidden by inline CSS inside the container; returns how many.
+
+    Extractors drop `display:none` blocks, which loses every page but the first of a multi-page article
+    that a site ships in one file and pages through with script.
+    """
+    revealed = 0
+    for element in container.iter():
+        if not isinstance(element.tag, str):
+            continue
+        style = element.get("style")
+        hidden = element.get("hidden") is not None or element.get("aria-hidden") == "true"
+        if not hidden and not (style and _HIDDEN_STYLE.search(style)):
+            continue
+        chars = sum(len(p.text_content()) for p in element.iter("p"))
+        if chars < REVEAL_MIN_CHARS:
+            continue
+        if style:
+            element.set("style", _HIDDEN_STYLE.sub("", style))
+        for attribute in ("hidden", "aria-hidden"):
+            if attribute in element.attrib:
+                del element.attrib[attribute]
+        revealed += 1
+    return revealed

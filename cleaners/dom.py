@@ -8,12 +8,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 
-from .rules import Selector
+if TYPE_CHECKING:
+    from .candidates import Candidate
+    from .options import CleanOptions
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ _NEVER_TEXT = ("script", "style", "template", "svg", "canvas", "iframe", "object
 #: A `<noscript>` holding more text than this is a parser artefact (an unclosed `<noscript><div>` swallowed
 #: the page), not a fallback notice: it is unwrapped instead of dropped.
 _NOSCRIPT_MAX_CHARS = 500
+_H1 = etree.XPath("//body//h1")
 
 
 class NotHTML(ValueError):
@@ -112,16 +116,58 @@ def strip_non_text(tree: etree._Element) -> None:
             remove_element(element)
 
 
-def select_body(tree: etree._Element, selectors: Iterable[Selector]) -> etree._Element | None:
-    """The article container: the first selector that matches an element with real text in it wins, and
-    among its matches the one with the most text (a teaser card can share the article's class)."""
-    for selector in selectors:
-        best, best_len = None, 79
-        for element in selector.xpath(tree):
-            if isinstance(element, etree._Element):
-                length = len(block_text(element))
-                if length > best_len:
-                    best, best_len = element, length
-        if best is not None:
-            return best
+def protected_elements(tree: etree._Element, candidates: Iterable[Candidate]) -> set[etree._Element]:
+    """Elements pruning must keep: the body candidates and their ancestors, and the ancestors of `<h1>`s.
+
+    A drop rule that matches one of them (a modifier class on the article's wrapper, a teaser's class on
+    the article) would delete the article with it.
+    """
+    protected: set[etree._Element] = set()
+    for candidate in candidates:
+        protected.add(candidate.element)
+        protected.update(candidate.element.iterancestors())
+    for heading in _H1(tree):
+        protected.update(heading.iterancestors())
+    return protected
+
+
+_XML_ROOT = re.compile(
+    r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--.*?-->|<\?[^>]*\?>|<!DOCTYPE[^>]*>)\s*)*"
+    r"<(?P<root>urlset|sitemapindex|rss|feed|rdf:RDF)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_XML_KINDS = {
+    "urlset": "sitemap",
+    "sitemapindex": "sitemap index",
+    "rss": "feed",
+    "feed": "feed",
+    "rdf:rdf": "feed",
+}
+
+
+def xml_document_kind(text: str) -> str | None:
+    """'sitemap', 'sitemap index' or 'feed' when the input is one of those XML documents, not a page.
+
+    Saved as `.html`, a sitemap otherwise parses as a page of 22,000 "words" of URLs.
+    """
+    match = _XML_ROOT.match(text[:4096])
+    return _XML_KINDS[match.group("root").lower()] if match else None
+
+
+_COUNT_ELEMENTS = etree.XPath("count(//*)")
+_COUNT_LINKS = etree.XPath("count(//a)")
+
+
+def page_too_complex(tree: etree._Element, options: CleanOptions) -> str | None:
+    """Why the page is refused before extraction (too many elements or links), or None.
+
+    Extraction time grows faster than linearly with the number of blocks (a page of 20,000 one-line links
+    takes seconds, 10^6 paragraphs take minutes); two counts in C decide before any of it is spent.
+    """
+    elements = int(_COUNT_ELEMENTS(tree))
+    if elements > options.max_elements:
+        return f"page too complex: {elements:,} elements (max_elements is {options.max_elements:,})"
+    links = int(_COUNT_LINKS(tree))
+    if links > options.max_links:
+        return f"page too complex: {links:,} links (max_links is {options.max_links:,})"
     return None

@@ -6,23 +6,53 @@ Walks trafilatura's output element directly (a few kilobytes): no re-serialisati
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .normalize import normalize_text
 from .result import Removed
 
 #: A short lead-in that names what follows ("Baca juga:", "Read more:", "Pilihan Editor:").
 _LABEL = re.compile(r"^\s*(?:[^\W\d_][\w'’.-]*\s*){1,4}?[:：»>|–-]+(?!/)\s*")
 
 
+#: Elements of trafilatura's output that start a line of their own when nested inside another block
+#: (`<quote><p>…</p><p>…</p></quote>`, a list inside a list item): their texts must not run together.
+_NESTED_BLOCKS = frozenset(("p", "list", "item", "quote", "head", "table", "row", "code"))
+
+
+@dataclass(slots=True)
+class Fragment:
+    """The extracted body as paragraphs, with how much of their text sat inside links."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    chars: int = 0
+    link_chars: int = 0
+
+    @property
+    def link_share(self) -> float:
+        return self.link_chars / self.chars if self.chars else 0.0
+
+    def add(self, text: str, link_text: str = "") -> None:
+        self.paragraphs.append(text)
+        self.chars += len(text)
+        self.link_chars += len(link_text)
+
+
 def fragment_blocks(body: etree._Element, removed: list[Removed]) -> list[str]:
-    """Paragraph texts of the extracted body in reading order, minus label+link promos.
+    """Paragraph texts of the extracted body in reading order, minus label+link promos."""
+    return fragment(body, removed).paragraphs
+
+
+def fragment(body: etree._Element, removed: list[Removed]) -> Fragment:
+    """The extracted body in reading order, minus label+link promos.
 
     A line break inside a paragraph starts a new one: old layouts separate paragraphs with `<br><br>`,
     which trafilatura keeps as one `<lb/>`, and a promo or credit often sits on a line of its own.
     """
-    blocks: list[str] = []
-    _add_loose(blocks, body.text)
+    out = Fragment()
+    _add_loose(out, body.text)
     for element in body:
         if isinstance(element.tag, str):
             for block in _split(element):
@@ -33,16 +63,16 @@ def fragment_blocks(body: etree._Element, removed: list[Removed]) -> list[str]:
                     if block.tag != "row" and _is_link_promo(text, link_text, whole_block=len(lines) == 1):
                         removed.append(Removed.of("fragment:label-link-promo", text))
                         continue
-                    blocks.append(text)
-        _add_loose(blocks, element.tail)
-    return blocks
+                    out.add(text, link_text)
+        _add_loose(out, element.tail)
+    return out
 
 
-def _add_loose(blocks: list[str], text: str | None) -> None:
+def _add_loose(out: Fragment, text: str | None) -> None:
     """Text sitting directly in the body, between blocks, is a paragraph of its own."""
     text = _squash(text or "")
     if text:
-        blocks.append(text)
+        out.add(text)
 
 
 def _split(element: etree._Element) -> list[etree._Element]:
@@ -63,30 +93,43 @@ def _lines(block: etree._Element) -> list[tuple[str, str]]:
     text: list[str] = []
     linked: list[str] = []
 
-    def walk(node: etree._Element, in_link: bool) -> None:
+    def line_break() -> None:
         nonlocal text, linked
+        lines.append((_squash("".join(text)), _squash("".join(linked))))
+        text, linked = [], []
+
+    def walk(node: etree._Element, in_link: bool) -> None:
         if node.text:
             text.append(node.text)
             if in_link:
                 linked.append(node.text)
         for child in node:
             if child.tag == "lb":
-                lines.append((_squash("".join(text)), _squash("".join(linked))))
-                text, linked = [], []
+                line_break()
+            elif child.tag in _NESTED_BLOCKS:
+                line_break()
+                walk(child, in_link)
+                line_break()
             elif isinstance(child.tag, str):
-                walk(child, in_link or child.tag == "ref")
+                walk(child, in_link or (child.tag == "ref" and is_link_target(child.get("target"))))
             if child.tail:
                 text.append(child.tail)
                 if in_link:
                     linked.append(child.tail)
 
     walk(block, False)
-    lines.append((_squash("".join(text)), _squash("".join(linked))))
-    return lines
+    line_break()
+    return [line for line in lines if line[0]] or [("", "")]
+
+
+def is_link_target(target: str | None) -> bool:
+    """A link leads somewhere: a named anchor (`<a name>`), `#` or `javascript:` (glossary pop-ups on
+    some sites wrap every other word) does not make its text link text."""
+    return bool(target) and not target.startswith(("#", "javascript:"))  # type: ignore[union-attr]
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.split())
+    return normalize_text(text)
 
 
 def _is_link_promo(text: str, link_text: str, *, whole_block: bool = True) -> bool:
@@ -101,6 +144,6 @@ def _is_link_promo(text: str, link_text: str, *, whole_block: bool = True) -> bo
     label = _LABEL.match(text)
     if label is None:
         # one link and nothing else: an unlabelled related-article teaser or a bare embed URL
-        return whole_block and not text.replace(link_text, "", 1).strip(" \t:：»>|–-.")
+        return whole_block and not text.replace(link_text, "", 1).strip(" \t:：»>|–-.·•")
     rest = text[label.end() :].strip(" \t.")
     return rest == link_text

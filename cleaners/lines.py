@@ -70,6 +70,7 @@ def apply_line_rules(
                 continue
         kept.append(text)
 
+    _cut_after_signoff(kept, rules, removed)
     _strip_tail(kept, rules, options, removed, outcome)
     _strip_signoff(kept, rules, removed)
     _join_bare_dateline(kept, rules)
@@ -134,6 +135,53 @@ def _strip_tail(
 
 def _is_name_line(text: str) -> bool:
     return len(text) <= 60 and bool(_NAME_LINE.match(text)) and not _SENTENCE_END.search(text)
+
+
+#: What may follow a sign-off and still be cut with it: a few short lines (related headlines, a CTA).
+_AFTER_SIGNOFF_LINES = 8
+_AFTER_SIGNOFF_CHARS = 200
+_SIGNOFF_WINDOW = 10
+
+
+def _cut_after_signoff(kept: list[str], rules: RuleSet, removed: list[Removed]) -> None:
+    """The reporter's sign-off ends the article: the few short lines after it are rails and calls to action.
+
+    "... Jalan Niaga. (mdk/rka)" then "Yuk daftarkan ... Sosok Merdeka!", or "(kpl/sry) Simak Lifestyle
+    Populer Lainnya" in one paragraph. Only when what follows is short: a long paragraph after initials
+    means the initials were something else.
+    """
+    if not rules.signoff_lines:
+        return
+    for index in range(max(0, len(kept) - _SIGNOFF_WINDOW), len(kept)):
+        text = kept[index]
+        end = _signoff_end(text, rules)
+        if end is None:
+            continue
+        rest = text[end:].strip()
+        following = kept[index + 1 :]
+        if not rest and not following:
+            return
+        if len(following) > _AFTER_SIGNOFF_LINES or len(rest) > _AFTER_SIGNOFF_CHARS:
+            continue
+        if any(len(line) > _AFTER_SIGNOFF_CHARS for line in following):
+            continue
+        removed.extend(
+            Removed.of("lines:after-signoff", line) for line in ([rest] if rest else []) + following
+        )
+        kept[index] = text[:end]
+        del kept[index + 1 :]
+        return
+
+
+def _signoff_end(text: str, rules: RuleSet) -> int | None:
+    """End of the last sign-off in `text` (a `)` after which a sign-off pattern matches), or None."""
+    position = text.rfind(")")
+    while position != -1:
+        prefix = text[: position + 1]
+        if any(pattern.regex.search(prefix) for pattern in rules.signoff_lines):
+            return position + 1
+        position = text.rfind(")", 0, position)
+    return None
 
 
 def _strip_signoff(kept: list[str], rules: RuleSet, removed: list[Removed]) -> None:

@@ -73,6 +73,10 @@ class Metadata:
     site_name: str | None = None
     image: str | None = None
     is_article: bool = False
+    #: Every description the page gives (JSON-LD, og:, meta, twitter:): evidence of the lead, not output.
+    descriptions: tuple[str, ...] = ()
+    #: The article text as JSON-LD `articleBody` states it, if the page has one.
+    article_body: str | None = None
 
 
 def normalise_date(value: object) -> str | None:
@@ -182,7 +186,7 @@ def _json_ld_objects(tree: etree._Element) -> Iterator[dict[str, Any]]:
             continue
         try:
             data = json.loads(raw, strict=False)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # malformed, or a number over Python's 4,300-digit limit
             logger.debug("skipping malformed JSON-LD block")
             continue
         stack: list[Any] = [data]
@@ -357,6 +361,9 @@ def extract_metadata(tree: etree._Element, outlet_meta: MetaRules = ()) -> Metad
             publisher = obj.get("publisher")
             if isinstance(publisher, dict):
                 md.site_name = md.site_name or _clean(publisher.get("name"))
+            body = obj.get("articleBody")
+            if isinstance(body, str) and body.strip() and len(body) > len(md.article_body or ""):
+                md.article_body = html.unescape(body) if "&" in body else body
         elif "website" in types or "newsmediaorganization" in types or "organization" in types:
             md.site_name = md.site_name or _clean(obj.get("name"))
 
@@ -391,6 +398,11 @@ def extract_metadata(tree: etree._Element, outlet_meta: MetaRules = ()) -> Metad
         _pick(meta, "article:modified_time", "og:updated_time", "datemodified", "last-modified")
     )
     md.description = md.description or _pick(meta, "og:description", "description", "twitter:description")
+    found = [
+        md.description,
+        *(v for k in ("og:description", "description", "twitter:description") for v in meta.get(k, ())),
+    ]
+    md.descriptions = tuple(dict.fromkeys(d for d in found if d))
     md.section = md.section or _pick(meta, "article:section", "parsely-section", "section")
     md.tags = md.tags or [t for tag in meta.get("article:tag", []) for t in _keywords(tag)]
     md.tags = md.tags or _keywords(_pick(meta, "news_keywords", "keywords"))

@@ -24,6 +24,10 @@ class CleanOptions:
     min_words: int = 20
     #: Inputs larger than this (bytes) are refused with a clear error instead of exhausting memory.
     max_bytes: int = 32 * 1024 * 1024
+    #: Pages with more elements or links than these are refused before extraction, whose cost grows
+    #: faster than linearly with them (20,000 one-line links: seconds; 10^6 paragraphs: minutes).
+    max_elements: int = 50_000
+    max_links: int = 10_000
     #: How many paragraphs at the end of the body byline/credit rules may touch.
     tail_paragraphs: int = 4
     #: Paragraphs longer than this are never dropped by a line rule (real reporting can mention "baca juga").

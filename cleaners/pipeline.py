@@ -7,24 +7,34 @@ import re
 
 from lxml import etree
 
-from .container import isolate, wrap_loose_text
+from .candidates import rule_candidates
+from .choice import choose_body
 from .decoding import BINARY_SHARE, binary_share, decode_html
-from .dom import NotHTML, page_url, parse_html, select_body, strip_non_text
-from .extract import extract_body
-from .fragment import fragment_blocks
+from .dom import (
+    NotHTML,
+    page_too_complex,
+    page_url,
+    parse_html,
+    protected_elements,
+    strip_non_text,
+    xml_document_kind,
+)
+from .headline import strip_headline
 from .language import resolve_language
-from .lines import apply_line_rules, strip_header_lines
-from .metadata import extract_metadata, person_authors
+from .lines import LineOutcome, apply_line_rules, strip_header_lines
+from .metadata import Metadata, extract_metadata, person_authors
+from .normalize import normalize_text
 from .options import CleanOptions
 from .pruning import prune
 from .repair import body_chars, needs_repair, repair_markup
 from .result import CleanResult, Removed, count_words
 from .rules import RuleRegistry, RuleSet, default_registry
+from .signals import read_signals
 
 logger = logging.getLogger(__name__)
 
 _DEFAULT_OPTIONS = CleanOptions()
-#: A page whose text is at least this share link text (after pruning) is an index or menu, not an article.
+#: A body whose text is at least this share link text is an index or a menu, not an article.
 _MAX_LINK_SHARE = 0.85
 
 
@@ -66,6 +76,9 @@ def _clean_html(
         if share > BINARY_SHARE:
             return CleanResult.failure("error", f"binary data, not HTML ({share:.0%} control bytes)", url)
         html, _ = decode_html(html, options.http_encoding)
+    xml = xml_document_kind(html)
+    if xml is not None:
+        return CleanResult.failure("not_article", f"an XML {xml}, not an HTML page", url)
     try:
         tree = parse_html(html)
     except NotHTML as exc:
@@ -73,24 +86,46 @@ def _clean_html(
         return CleanResult.failure(status, str(exc), url)
     if needs_repair(tree, html):
         tree = _repaired(tree, html)
+    too_big = page_too_complex(tree, options)
+    if too_big:
+        return CleanResult.failure("error", too_big, url)
 
     canonical = page_url(tree, url)
     result = CleanResult(url=url or canonical, canonical_url=canonical)
     rules = registry.ruleset(result.url, tree)
     result.outlet = rules.outlet
-    _fill_metadata(result, tree, rules)
+    metadata = _fill_metadata(result, tree, rules)
 
     strip_non_text(tree)
-    prune(tree, rules.drop, result.removed)
-    link_share = _link_share(tree)
+    candidates = rule_candidates(tree, rules)
+    prune(
+        tree,
+        rules.drop,
+        result.removed,
+        tokens=rules.drop_tokens,
+        protected=protected_elements(tree, candidates),
+    )
+    signals = read_signals(
+        tree, title=metadata.title, descriptions=metadata.descriptions, article_body=metadata.article_body
+    )
+    choice = choose_body(tree, candidates, signals, rules, result.url, options)
+    result.body_source = choice.source
+    result.checks = [verdict.to_dict() for verdict in choice.verdicts]
+    attempt = choice.attempt
+    if attempt is None:
+        return _finish(result, LineOutcome(paragraphs=[]), options, found_body=False)
+    result.removed.extend(attempt.removed)
+    outcome = attempt.outcome
+    heading = signals.headline_element
+    titles = [t for t in (metadata.title, heading.text_content() if heading is not None else None) if t]
+    outcome.paragraphs = strip_headline(outcome.paragraphs, titles, result.removed)
+    link_share = attempt.link_share
+    if not link_share and signals.page_link_share() >= _MAX_LINK_SHARE:
+        link_share = signals.link_share_of("\n".join(outcome.paragraphs))
     if link_share >= _MAX_LINK_SHARE:
-        result.status, result.error = "not_article", f"the page is links only ({link_share:.0%} of its text)"
-        return result
-    body = _extract_from_container(tree, rules, result.url, options)
-    if body is None:
-        body = extract_body(tree, result.url, options, isolated=False)
-    paragraphs = fragment_blocks(body, result.removed) if body is not None else []
-    return _finish(result, paragraphs, rules, options, found_body=body is not None)
+        result.status = "not_article"
+        result.error = f"the body is links only ({link_share:.0%} of its text)"
+    return _finish(result, outcome, options, found_body=True)
 
 
 def clean_text(
@@ -112,33 +147,10 @@ def clean_text(
     rules = registry.ruleset(url)
     result.outlet = rules.outlet
     separator = re.compile(r"\n\s*\n") if re.search(r"\n\s*\n", text) else re.compile(r"\n")
-    paragraphs = [" ".join(p.split()) for p in separator.split(text)]
+    paragraphs = [normalize_text(p) for p in separator.split(text)]
     paragraphs = strip_header_lines([p for p in paragraphs if p], result.removed)
-    return _finish(result, paragraphs, rules, options, found_body=True)
-
-
-def _extract_from_container(
-    tree: etree._Element, rules: RuleSet, url: str | None, options: CleanOptions
-) -> etree._Element | None:
-    """Extract from the outlet's article container alone; None when there is none or it holds too little.
-
-    A container that yields fewer than `min_words` words is a stale selector after a layout change (or a
-    teaser sharing the article's class): it goes back into the page, which is then extracted whole.
-    """
-    container = select_body(tree, rules.body)
-    if container is None:
-        return None
-    wrap_loose_text(container)
-    parent, tag, tail = container.getparent(), container.tag, container.tail
-    index = parent.index(container) if parent is not None else 0
-    body = extract_body(isolate(container), url, options, isolated=True)
-    if body is not None and count_words(" ".join(body.itertext())) >= options.min_words:
-        return body
-    logger.info("the outlet's article container held too little text; extracting from the whole page")
-    if parent is not None:
-        container.tag, container.tail = tag, tail
-        parent.insert(index, container)
-    return None
+    outcome = apply_line_rules(paragraphs, rules, options, result.removed)
+    return _finish(result, outcome, options, found_body=True)
 
 
 def _repaired(tree: etree._Element, html: str) -> etree._Element:
@@ -154,9 +166,8 @@ def _repaired(tree: etree._Element, html: str) -> etree._Element:
 
 
 def _finish(
-    result: CleanResult, paragraphs: list[str], rules: RuleSet, options: CleanOptions, *, found_body: bool
+    result: CleanResult, outcome: LineOutcome, options: CleanOptions, *, found_body: bool
 ) -> CleanResult:
-    outcome = apply_line_rules(paragraphs, rules, options, result.removed)
     result.text = "\n".join(outcome.paragraphs)
     result.word_count = count_words(result.text)
     result.dateline = outcome.dateline
@@ -166,6 +177,8 @@ def _finish(
         if name not in result.authors:
             result.authors.append(name)
     result.authors = person_authors(result.authors, result.site_name, result.url or result.canonical_url)
+    if result.status != "ok":
+        return result
     if not found_body or not result.text:
         result.status = "not_article"
         result.error = "no article body found on the page"
@@ -175,7 +188,7 @@ def _finish(
     return result
 
 
-def _fill_metadata(result: CleanResult, tree: etree._Element, rules: RuleSet) -> None:
+def _fill_metadata(result: CleanResult, tree: etree._Element, rules: RuleSet) -> Metadata:
     md = extract_metadata(tree, rules.meta)
     result.title = md.title
     result.authors = md.authors
@@ -188,25 +201,7 @@ def _fill_metadata(result: CleanResult, tree: etree._Element, rules: RuleSet) ->
     result.language = md.language
     result.site_name = md.site_name
     result.image = md.image
-
-
-_BODY_TEXT = etree.XPath("//body//text()", smart_strings=False)
-_LINK_TEXT = etree.XPath("//body//a//text()", smart_strings=False)
-
-
-def _link_share(tree: etree._Element) -> float:
-    """Share of the page's visible characters that sit inside links (0.0 for pages with little text).
-
-    Whitespace does not count; the text is gathered by XPath in C, which keeps this cheap on big pages.
-    """
-    total = _visible_chars(_BODY_TEXT(tree))
-    if total < 200:
-        return 0.0
-    return _visible_chars(_LINK_TEXT(tree)) / total
-
-
-def _visible_chars(texts: list[str]) -> int:
-    return len("".join("".join(texts).split()))
+    return md
 
 
 __all__ = ["CleanOptions", "CleanResult", "Removed", "clean_html", "clean_text"]

@@ -1,16 +1,21 @@
-"""Pruning the page tree by rule selectors in one walk of the tree instead of one XPath scan per selector.
+"""Pruning the page tree by rule selectors, so that rules can only remove boilerplate, never the article.
 
-Most drop selectors are plain element tests (`[class*=baca-juga]`, `ins.adsbygoogle`, `#box_fly`). Run as
-XPath one by one they cost about half a millisecond each on a big page: 40 of them cost more than
-trafilatura's whole extraction. Here they become Python tests behind one regex over each element's class and
-id, so the walk costs about a millisecond; selectors with combinators or `:has()` still run as XPath.
+Speed: most drop selectors are plain element tests (`.baca-juga`, `ins.adsbygoogle`, `#box_fly`). Run as
+XPath one by one they cost about half a millisecond each on a big page. Here every selector contributes one
+necessary condition (a class or id substring, an attribute, a tag) to a single XPath that finds the few
+elements worth testing in C; the exact tests then run in Python on those few. Selectors with combinators
+or `:has()` still run as XPath.
+
+Safety: a rule written for one page can match something else on the next page (a modifier class on the
+article's wrapper, a teaser card's class on the article). Pruning therefore never removes a protected
+element (an ancestor of a body candidate or of the headline, passed in by the caller) nor an element that
+holds a large share of the page's paragraph text.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,23 +25,33 @@ from lxml import etree
 
 from .dom import block_text, remove_element
 from .result import Removed
-from .rules import Selector
+from .rules import Selector, TokenRule
 
 logger = logging.getLogger(__name__)
 
 Test = Callable[[etree._Element], bool]
 _KEEP = ("html", "body")
+#: An element holding at least this share of the page's paragraph text is the article (or holds it).
+ARTICLE_SHARE = 0.4
+#: ...when that is at least this many characters: on a page with hardly any paragraphs nothing is protected.
+ARTICLE_MIN_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
 class _Simple:
-    """A selector as a Python test, plus what an element must show to be worth testing."""
+    """A selector branch as a Python test, plus an XPath condition every match satisfies."""
 
     name: str
     test: Test
-    keys: tuple[str, ...]  # substrings of class/id, one of which a match must contain
-    tags: tuple[str, ...]  # tags a match must have, when the selector names no class or id
-    anything: bool  # neither: every element is a candidate
+    condition: str
+
+
+def _xpath_string(value: str) -> str:
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value:
+        return f'"{value}"'
+    return "concat(" + ', "\'", '.join(f"'{part}'" for part in value.split("'")) + ")"
 
 
 def _attrib_test(name: str, operator: str, value: str | None) -> Test:
@@ -59,36 +74,44 @@ def _attrib_test(name: str, operator: str, value: str | None) -> Test:
     return lambda e: (v := get(e)) is not None and check(v)
 
 
-def _compile(node: object, keys: list[str], tags: list[str]) -> Test:
-    """A Python test for a parsed compound selector; raises ValueError for what it cannot express."""
+def _compile(node: object, conditions: list[str]) -> Test:
+    """A Python test for a parsed compound selector; raises ValueError for what it cannot express.
+
+    `conditions` collects XPath conditions that a match must satisfy, sharpest last.
+    """
     if isinstance(node, Element):
         tag = node.element
         if not tag or tag == "*":
             return lambda e: True
         tag = tag.lower()
-        tags.append(tag)
+        if tag.isalnum():
+            conditions.insert(0, f"self::{tag}")
         return lambda e: e.tag == tag
     if isinstance(node, Class):
-        inner = _compile(node.selector, keys, tags)
-        keys.append(node.class_name)
+        inner = _compile(node.selector, conditions)
+        conditions.append(f"contains(@class, {_xpath_string(node.class_name)})")
         return lambda e, c=node.class_name: c in (e.get("class") or "").split() and inner(e)
     if isinstance(node, Hash):
-        inner = _compile(node.selector, keys, tags)
-        keys.append(node.id)
+        inner = _compile(node.selector, conditions)
+        conditions.append(f"@id = {_xpath_string(node.id)}")
         return lambda e, i=node.id: e.get("id") == i and inner(e)
     if isinstance(node, Attrib):
         if node.namespace:
             raise ValueError("namespaced attribute")
-        inner = _compile(node.selector, keys, tags)
+        inner = _compile(node.selector, conditions)
         value = node.value.value if node.value is not None else None
         name = node.attrib.lower()
-        if name in ("class", "id") and value and node.operator not in ("!=", "exists"):
-            keys.append(value)
+        if not name.replace("-", "").replace("_", "").isalnum():
+            raise ValueError("unusual attribute name")
+        if value and node.operator not in ("!=", "exists"):
+            conditions.append(f"contains(@{name}, {_xpath_string(value)})")
+        elif node.operator != "!=":
+            conditions.append(f"@{name}")
         test = _attrib_test(name, node.operator, value)
         return lambda e: test(e) and inner(e)
     if isinstance(node, Negation):
-        inner = _compile(node.selector, keys, tags)
-        negated = _compile(node.subselector, [], [])
+        inner = _compile(node.selector, conditions)
+        negated = _compile(node.subselector, [])
         return lambda e: inner(e) and not negated(e)
     raise ValueError(f"unsupported selector part {type(node).__name__}")
 
@@ -104,34 +127,38 @@ def _simple(selector: Selector) -> tuple[_Simple, ...] | None:
     for branch in branches:
         if branch.pseudo_element:
             return None
-        keys: list[str] = []
-        tags: list[str] = []
+        conditions: list[str] = []
         try:
-            test = _compile(branch.parsed_tree, keys, tags)
+            test = _compile(branch.parsed_tree, conditions)
         except (ValueError, KeyError):
             return None
-        # a class or id key is the sharper filter: `div.video` must not make every div a candidate
-        out.append(
-            _Simple(
-                selector.name, test, tuple(keys[:1]), () if keys else tuple(tags[:1]), not keys and not tags
-            )
-        )
+        out.append(_Simple(selector.name, test, conditions[-1] if conditions else "true()"))
     return tuple(out)
+
+
+def _token_test(rule: TokenRule) -> Test:
+    prefixes = rule.prefixes
+
+    def test(element: etree._Element) -> bool:
+        ident = element.get("id")
+        if ident and ident.startswith(prefixes):
+            return True
+        classes = element.get("class")
+        return bool(classes) and any(token.startswith(prefixes) for token in classes.split())
+
+    return test
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
     simple: tuple[_Simple, ...]
-    key_regex: re.Pattern[str] | None
-    tags: frozenset[str]
-    anything: bool
     xpath: tuple[Selector, ...]
-    #: The elements worth a closer look, found in C: those with a class or id, or one of the plain tags.
-    prefilter: etree.XPath
+    #: The elements worth a closer look, found in C.
+    prefilter: etree.XPath | None
 
 
 @lru_cache(maxsize=256)
-def _plan(selectors: tuple[Selector, ...]) -> _Plan:
+def _plan(selectors: tuple[Selector, ...], tokens: tuple[TokenRule, ...] = ()) -> _Plan:
     simple: list[_Simple] = []
     xpath: list[Selector] = []
     for selector in selectors:
@@ -140,34 +167,25 @@ def _plan(selectors: tuple[Selector, ...]) -> _Plan:
             xpath.append(selector)
         else:
             simple.extend(compiled)
-    keys = sorted({k for s in simple for k in s.keys}, key=len, reverse=True)
-    regex = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
-    tags = frozenset(t for s in simple for t in s.tags)
-    anything = any(s.anything for s in simple)
-    tests = ["@class", "@id", *(f"self::{t}" for t in sorted(tags) if re.fullmatch(r"[a-z][a-z0-9]*", t))]
-    prefilter = etree.XPath(
-        "descendant-or-self::*" if anything else f"descendant-or-self::*[{' or '.join(tests)}]"
-    )
-    return _Plan(tuple(simple), regex, tags, anything, tuple(xpath), prefilter)
+    for rule in tokens:
+        conditions = " or ".join(
+            f"contains(@class, {_xpath_string(p)}) or starts-with(@id, {_xpath_string(p)})"
+            for p in rule.prefixes
+        )
+        simple.append(_Simple(rule.name, _token_test(rule), conditions))
+    conditions = sorted({s.condition for s in simple})
+    prefilter = None
+    if conditions:
+        where = "true()" if "true()" in conditions else " or ".join(conditions)
+        prefilter = etree.XPath(f"descendant-or-self::*[{where}]")
+    return _Plan(tuple(simple), tuple(xpath), prefilter)
 
 
 def _candidates(tree: etree._Element, plan: _Plan) -> list[tuple[etree._Element, str]]:
     found = []
-    regex, tags = plan.key_regex, plan.tags
-    seen: dict[str, bool] = {}  # pages repeat the same class strings; search each once
+    if plan.prefilter is None:
+        return found
     for element in plan.prefilter(tree):
-        if element.tag not in tags and not plan.anything:
-            marks = element.get("class")
-            ident = element.get("id")
-            if ident:
-                marks = f"{marks} {ident}" if marks else ident
-            if not marks or regex is None:
-                continue
-            hit = seen.get(marks)
-            if hit is None:
-                hit = seen[marks] = regex.search(marks) is not None
-            if not hit:
-                continue
         for simple in plan.simple:
             if simple.test(element):
                 found.append((element, simple.name))
@@ -175,27 +193,99 @@ def _candidates(tree: etree._Element, plan: _Plan) -> list[tuple[etree._Element,
     return found
 
 
-def prune(tree: etree._Element, selectors: Sequence[Selector], removed: list[Removed]) -> None:
-    """Remove every element a selector matches, recording the text that went and the rule's name."""
-    plan = _plan(tuple(selectors))
-    if plan.simple:
-        root = tree.getroottree().getroot()
-        for element, name in _candidates(tree, plan):
-            if element.tag in _KEEP or element.getparent() is None or _detached(element, root):
-                continue
-            _drop(element, name, removed)
+class _Guard:
+    """Decides whether an element may go: never a protected element, never the holder of the article."""
+
+    def __init__(self, tree: etree._Element, protected: Collection[etree._Element]) -> None:
+        self.tree = tree
+        self.protected = protected
+        self._page_chars: int | None = None
+        self._readable: int | None = None
+
+    def page_chars(self) -> int:
+        if self._page_chars is None:
+            self._page_chars = _paragraph_chars(self.tree)
+        return self._page_chars
+
+    def readable_chars(self) -> int:
+        if self._readable is None:
+            self._readable = _readable_chars(self.tree)
+        return self._readable
+
+    def holds_the_page(self, elements: list[etree._Element], rule: str) -> bool:
+        """True when the rule's matches together hold a large share of the page's readable text."""
+        total = 0
+        for element in elements:
+            total += _readable_chars(element)
+            if total >= ARTICLE_MIN_CHARS and total >= ARTICLE_SHARE * self.readable_chars():
+                logger.debug(
+                    "%s matches %d elements holding most of the page's text; skipped", rule, len(elements)
+                )
+                return True
+        return False
+
+    def allows(self, element: etree._Element, rule: str) -> bool:
+        if element in self.protected:
+            logger.debug("%s matched a body candidate or an ancestor of one; kept", rule)
+            return False
+        chars = _paragraph_chars(element)
+        if chars >= ARTICLE_MIN_CHARS and chars >= ARTICLE_SHARE * self.page_chars():
+            logger.debug("%s matched an element holding %d characters of paragraphs; kept", rule, chars)
+            return False
+        return True
+
+
+_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
+
+
+def _readable_chars(element: etree._Element) -> int:
+    """Characters of the element's text outside links (computed in C, links subtracted one by one)."""
+    total = int(_TEXT_LENGTH(element))
+    if total == 0:
+        return 0
+    links = sum(int(_TEXT_LENGTH(a)) for a in element.iter("a"))
+    return max(0, total - links)
+
+
+def _paragraph_chars(element: etree._Element) -> int:
+    return sum(len(p.text_content()) for p in element.iter("p"))
+
+
+def prune(
+    tree: etree._Element,
+    selectors: Sequence[Selector],
+    removed: list[Removed],
+    *,
+    tokens: Sequence[TokenRule] = (),
+    protected: Collection[etree._Element] = frozenset(),
+) -> None:
+    """Remove every element a selector or token rule matches, unless it is protected or holds the article.
+
+    A rule whose matches together hold a large share of the page's readable text is not boilerplate on this
+    page (the "captions" of a photo gallery are its story) and is skipped. The text that went and the
+    rule's name are recorded in `removed`.
+    """
+    plan = _plan(tuple(selectors), tuple(tokens))
+    guard = _Guard(tree, protected)
+    by_rule: dict[str, list[etree._Element]] = {}
+    for element, name in _candidates(tree, plan):
+        by_rule.setdefault(name, []).append(element)
     for selector in plan.xpath:
         try:
             matches = selector.xpath(tree)
         except etree.XPathError as exc:  # a selector valid at load time can still fail on odd trees
             logger.warning("selector %s failed: %s", selector.name, exc)
             continue
-        for element in matches:
-            if not isinstance(element, etree._Element) or element.getparent() is None:
+        by_rule.setdefault(selector.name, []).extend(e for e in matches if isinstance(e, etree._Element))
+    root = tree.getroottree().getroot()
+    for name, elements in by_rule.items():
+        if guard.holds_the_page(elements, name):
+            continue
+        for element in elements:
+            if element.tag in _KEEP or element.getparent() is None or _detached(element, root):
                 continue
-            if element.tag in _KEEP:
-                continue
-            _drop(element, selector.name, removed)
+            if guard.allows(element, name):
+                _drop(element, name, removed)
 
 
 def _detached(element: etree._Element, root: etree._Element) -> bool:

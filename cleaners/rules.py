@@ -6,7 +6,13 @@ page. Selectors are CSS (compiled to XPath once, at load time), text rules are r
 paragraphs. A broken file fails loudly, naming the file, instead of silently cleaning less.
 
 A file holds: `domains` (outlets) or `[detect]` (profiles: CSS selectors, any match applies the file);
-`[body]` article containers, most specific file first; `[drop]` selectors pruned before extraction;
+`[body]` article containers, most specific file first (every match of every selector is a candidate, and
+each is validated against the page before it is believed: cleaners/choice.py); `[drop]` selectors pruned
+before extraction; `[drop_tokens]` class/id token prefixes pruned the same way (a token equal to a prefix or
+continuing it with `-`, `_` or a digit: `baca-juga` matches `baca-juga-box` and `baca-juga__list`, never
+`category-baca-juga`); the generic file matches classes by whole tokens only (no `*=`, `^=`, `$=` on
+class or id), because a substring of a class name is not evidence (`category-newsletter` on a WordPress
+`<article>`, `has-caption` on a wrapper);
 `[lines.drop|stop|tail|signoff|dateline]` case-insensitive regexes (named groups `editor`/`authors` in drop
 and tail rules become metadata); `[meta]` result field -> CSS selectors read from the page's own tags
 (`content`, `datetime` or text); `single_page`, the query that shows a multi-page article whole; and
@@ -18,13 +24,14 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cssselect import GenericTranslator, SelectorError
+from cssselect import GenericTranslator, SelectorError, parse
+from cssselect.parser import Attrib
 from lxml import etree
 
 from .result import RECORD_FIELDS
@@ -43,6 +50,7 @@ _TOP_KEYS = {
     "description",
     "body",
     "drop",
+    "drop_tokens",
     "lines",
     "meta",
     "single_page",
@@ -77,6 +85,14 @@ class Selector:
 
 
 @dataclass(frozen=True, slots=True)
+class TokenRule:
+    """Class/id token prefixes, named: an element is dropped when one of its tokens starts with a prefix."""
+
+    name: str
+    prefixes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class LinePattern:
     """A named regex matched against a whole paragraph."""
 
@@ -94,6 +110,7 @@ class SiteRules:
     detect: tuple[Selector, ...] = ()
     body: tuple[Selector, ...] = ()
     drop: tuple[Selector, ...] = ()
+    drop_tokens: tuple[TokenRule, ...] = ()
     drop_lines: tuple[LinePattern, ...] = ()
     stop_lines: tuple[LinePattern, ...] = ()
     tail_lines: tuple[LinePattern, ...] = ()
@@ -129,6 +146,10 @@ class RuleSet:
     @property
     def drop(self) -> tuple[Selector, ...]:
         return self._chain("drop")
+
+    @property
+    def drop_tokens(self) -> tuple[TokenRule, ...]:
+        return self._chain("drop_tokens")
 
     @property
     def drop_lines(self) -> tuple[LinePattern, ...]:
@@ -169,6 +190,45 @@ def _compile_css(path: Path, section: str, name: str, css: object) -> Selector:
         return Selector(f"{path.stem}:{name}", css, etree.XPath(xpath_src))
     except (SelectorError, etree.XPathError) as exc:
         raise RulesError(f"{path}: [{section}] {name!r}: bad CSS selector {css!r}: {exc}") from exc
+
+
+_TOKEN = re.compile(r"[A-Za-z][\w-]*")
+#: Attribute operators that match part of a class or id: not allowed in the generic file.
+_SUBSTRING_OPERATORS = ("*=", "^=", "$=")
+
+
+def _compile_tokens(path: Path, data: dict) -> tuple[TokenRule, ...]:
+    rules = []
+    for name, prefixes in _table(path, data, "drop_tokens").items():
+        if isinstance(prefixes, str):
+            prefixes = [prefixes]
+        if not isinstance(prefixes, list) or not prefixes:
+            raise RulesError(f"{path}: [drop_tokens] {name!r} must be a class/id token or a list of them")
+        for prefix in prefixes:
+            if not isinstance(prefix, str) or not _TOKEN.fullmatch(prefix):
+                raise RulesError(f"{path}: [drop_tokens] {name!r}: {prefix!r} is not a class or id token")
+        rules.append(TokenRule(f"{path.stem}:{name}", tuple(prefixes)))
+    return tuple(rules)
+
+
+def _check_whole_tokens(path: Path, selector: Selector) -> None:
+    """Generic selectors must not match part of a class or id (see the module docstring)."""
+    for branch in parse(selector.css):
+        stack: list[object] = [branch.parsed_tree]
+        while stack:
+            node = stack.pop()
+            is_class = isinstance(node, Attrib) and node.attrib.lower() in ("class", "id")
+            if is_class and node.operator in _SUBSTRING_OPERATORS:  # type: ignore[union-attr]
+                raise RulesError(
+                    f"{path}: [drop] {selector.name!r}: generic rules match whole class/id tokens; "
+                    f"use .name, [{node.attrib}~=name] or [drop_tokens] instead of {node.operator}"  # type: ignore[union-attr]
+                )
+            stack.extend(
+                child
+                for attr in ("selector", "subselector")
+                if (child := getattr(node, attr, None)) is not None
+            )
+            stack.extend(getattr(node, "selector_list", None) or ())
 
 
 def _compile_regex(path: Path, section: str, name: str, pattern: object) -> LinePattern:
@@ -230,13 +290,18 @@ def parse_rules_file(path: Path) -> SiteRules:
     single_page = data.get("single_page")
     if single_page is not None and not isinstance(single_page, str):
         raise RulesError(f"{path}: 'single_page' must be a query string such as 'page=all'")
+    drop = tuple(_compile_css(path, "drop", n, c) for n, c in _table(path, data, "drop").items())
+    if path.stem == GENERIC_NAME:
+        for selector in drop:
+            _check_whole_tokens(path, selector)
     return SiteRules(
         name=data.get("name", path.stem),
         path=path,
         domains=tuple(d.lower().lstrip(".") for d in domains),
         detect=tuple(_compile_css(path, "detect", n, c) for n, c in detect.items()),
         body=tuple(_compile_css(path, "body", n, c) for n, c in _table(path, data, "body").items()),
-        drop=tuple(_compile_css(path, "drop", n, c) for n, c in _table(path, data, "drop").items()),
+        drop=drop,
+        drop_tokens=_compile_tokens(path, data),
         drop_lines=compiled_lines["drop"],
         stop_lines=compiled_lines["stop"],
         tail_lines=compiled_lines["tail"],
@@ -309,6 +374,22 @@ class RuleRegistry:
 
     def __iter__(self) -> Iterator[SiteRules]:
         yield from self.outlets.values()
+
+    def all_files(self) -> list[SiteRules]:
+        """Every rule file: the generic one, the profiles, the outlets."""
+        files = [self.generic] if self.generic else []
+        return files + self.profiles + [o for o in self.outlets.values() if o not in self.profiles]
+
+    def generic_only(self) -> RuleRegistry:
+        """The same registry with the generic rules alone ("rules off"), as for an unknown site."""
+        return RuleRegistry([self.generic] if self.generic else [])
+
+    def without_body(self, selector_names: Collection[str]) -> RuleRegistry:
+        """The same registry with the named `[body]` selectors removed (leave-one-template-out)."""
+        return RuleRegistry(
+            replace(rule, body=tuple(s for s in rule.body if s.name not in selector_names))
+            for rule in self.all_files()
+        )
 
 
 def _detected(profile: SiteRules, tree: etree._Element) -> bool:

@@ -7,14 +7,16 @@ with the reason, its worker process is replaced, and the run goes on.
 from __future__ import annotations
 
 import argparse
-import re
+from typing import TYPE_CHECKING
 
-from .pool import Limits
+from .options import megabytes, seconds
+
+if TYPE_CHECKING:  # the pool is imported when a command runs, not when `--help` builds the parser
+    from .pool import Limits
 
 #: Defaults, also those of the crawl's CLEANER_TIMEOUT and CLEANER_MEMORY_MB settings.
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MB = 1024
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 
 
 def add_limit_arguments(parser: argparse.ArgumentParser, *, from_settings: bool = False) -> None:
@@ -24,7 +26,7 @@ def add_limit_arguments(parser: argparse.ArgumentParser, *, from_settings: bool 
     memory_default = "the CLEANER_MEMORY_MB setting, 1024M" if from_settings else f"{DEFAULT_MEMORY_MB}M"
     parser.add_argument(
         "--timeout",
-        type=non_negative_seconds,
+        type=seconds,
         default=None if from_settings else DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help="give up on an input after this many seconds (an article: that many per page); its worker "
@@ -42,28 +44,6 @@ def add_limit_arguments(parser: argparse.ArgumentParser, *, from_settings: bool 
 
 def limits(timeout: float, memory_mb: int) -> Limits:
     """The pool's limits, naming the options in its error messages ("gave up after 60 s (--timeout)")."""
+    from .pool import Limits
+
     return Limits(timeout, memory_mb, timeout_name="--timeout", memory_name="--memory-limit")
-
-
-def non_negative_seconds(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
-    if not number >= 0:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must not be negative, not {value}")
-    return number
-
-
-def megabytes(value: str) -> int:
-    """Whole megabytes from '512M', '2G', '1536' (a bare number is megabytes), '0' (no limit)."""
-    if value.strip() == "0":
-        return 0
-    match = _SIZE.match(value)
-    if not match:
-        raise argparse.ArgumentTypeError(f"not a size: {value!r} (try 512M, 2G)")
-    number, unit = float(match.group(1)), (match.group(2) or "m").lower()
-    size = int(number * 1024 ** " kmg".index(unit) / 1024**2)
-    if size < 64:
-        raise argparse.ArgumentTypeError(f"{value} is too small for a worker process (at least 64M, or 0)")
-    return size

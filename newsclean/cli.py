@@ -2,6 +2,11 @@
 
 Each subcommand lives in `newsclean/commands/<name>.py` with `add_arguments(parser)` and `run(args) -> int`;
 heavy imports (Scrapy, trafilatura) happen inside `run`, so `newsclean --help` stays instant.
+
+Every way a command can fail ends here as one message on stderr and an exit status, never a traceback:
+2 for usage errors, 1 for failures (output not writable, an internal error), 130 for Ctrl-C, 143 for
+SIGTERM and, quietly, 141 (128 + SIGPIPE, what a shell reports for `cat` in the same place) when the reader
+of stdout went away.
 """
 
 from __future__ import annotations
@@ -10,9 +15,14 @@ import argparse
 import contextlib
 import importlib
 import logging
+import os
 import signal
 import sys
+import traceback
 from collections.abc import Iterator, Sequence
+
+from newsclean.options import UsageError
+from newsclean.output import OutputError, ReaderGone, silence_stdout
 
 #: name -> (module, one-line help). Order is the order shown in --help.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -31,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_READER_GONE = 141  # 128 + SIGPIPE
 
 
 class Interrupted(BaseException):
@@ -90,21 +102,68 @@ def configure_logging(verbose: int, quiet: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "_run", None):
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    configure_logging(args.verbose, args.quiet)
+    ensure_standard_streams()
+    name, verbose = "newsclean", 0
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "_run", None):
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        name, verbose = f"newsclean {args.command}", args.verbose
+        configure_logging(args.verbose, args.quiet)
         with sigterm_raises():
-            return int(args._run(args))
+            code = int(args._run(args))
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a print()ed report: its broken pipe must surface here, not at exit
+        return code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 128 + signal.SIGINT
-    except Interrupted as stop:
-        print(f"stopped by {stop}", file=sys.stderr)
+        _say(f"{name}: interrupted")
+        return EXIT_INTERRUPTED
+    except Interrupted as stop:  # SIGTERM: the command stopped, as for Ctrl-C
+        _say(f"{name}: stopped by {stop}")
         return 128 + stop.signum
+    except (ReaderGone, BrokenPipeError):  # `newsclean export | head`: the reader has all it wants
+        silence_stdout()
+        return EXIT_READER_GONE
+    except UsageError as exc:
+        _say(f"{name}: error: {exc}")
+        return EXIT_USAGE
+    except OutputError as exc:
+        _say(f"{name}: error: {exc}")
+        return EXIT_NOTHING
+    except MemoryError:
+        _say(f"{name}: error: out of memory")
+        return EXIT_NOTHING
+    except Exception as exc:  # a bug: say what it was; -vv shows where
+        hint = "" if verbose >= 2 else " (run with -vv to see the traceback)"
+        _say(f"{name}: internal error: {type(exc).__name__}: {exc}{hint}")
+        if verbose >= 2:
+            with contextlib.suppress(OSError, ValueError):
+                traceback.print_exc()
+        return EXIT_NOTHING
+
+
+def ensure_standard_streams() -> None:
+    """Give a closed fd 0, 1 or 2 /dev/null, so that no file opened later lands on it and gets read or
+    written by mistake. sys.stdin/sys.stdout stay None (a read of '-' or a write to stdout says it is
+    closed); a closed stderr is replaced, or messages would go to stdout through print(file=None)."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                null = os.open(os.devnull, os.O_RDWR)
+                if null != fd:
+                    os.dup2(null, fd)
+                    os.close(null)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (lives as long as the process)
+
+
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):  # stderr may be a closed pipe too
+        print(message, file=sys.stderr)
 
 
 if __name__ == "__main__":

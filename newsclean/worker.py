@@ -8,12 +8,13 @@ or one whose worker process dies outright (segfault, the OOM killer), is handled
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cleaners import CleanOptions, CleanResult, clean_html, clean_text
 from cleaners.decoding import BINARY_SHARE, binary_share, decode_html
 
+from . import inputs
 from .inputs import InputError, InputItem, read_input, sniff_kind
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ class CleanJob:
     item: InputItem
     options: CleanOptions
     url: str | None = None
+    #: Seconds a named pipe may stay silent, taken when the job is made (the worker has its own globals).
+    fifo_wait: float = field(default_factory=lambda: inputs.FIFO_WAIT)
 
 
 def make_record(path: str, result: CleanResult) -> Record:
@@ -45,7 +48,7 @@ def clean_input(job: CleanJob) -> Record:
     if item.problem:
         return error_record(item.label, item.problem, job.url)
     try:
-        data = read_input(item, job.options.max_bytes)
+        data = read_input(item, job.options.max_bytes, job.fifo_wait)
         result = _clean(data, job)
     except InputError as exc:
         result = CleanResult.failure("error", str(exc), job.url)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = "output/newsclean.sqlite"
 
 #: Fields of an exported record, in order: where it was fetched, then the cleaning result.
@@ -38,7 +38,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "pages",
 )
 #: Cleaning-result fields stored as JSON text.
-JSON_FIELDS = frozenset({"authors", "tags", "removed", "pages"})
+JSON_FIELDS = frozenset({"authors", "tags", "checks", "removed", "pages"})
 #: Cleaning-result fields of a row (everything `reclean` rewrites).
 RESULT_FIELDS: tuple[str, ...] = tuple(name for name in RECORD_FIELDS if name != "url")
 #: Status of a row stored with cleaning turned off (CLEANER_ENABLED=False); `reclean` cleans it later.
@@ -73,6 +73,8 @@ CREATE TABLE IF NOT EXISTS articles (
     dateline TEXT,
     word_count INTEGER NOT NULL DEFAULT 0,
     outlet TEXT,
+    body_source TEXT,
+    checks TEXT NOT NULL DEFAULT '[]',
     removed TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS articles_requested_url ON articles (requested_url);
@@ -159,6 +161,21 @@ class ArticleStore:
                 raise StorageError(
                     f"{self.path}: schema version {version} is newer than this newsclean ({SCHEMA_VERSION})"
                 )
+            elif version < SCHEMA_VERSION:
+                self._upgrade(version)
+
+    def _upgrade(self, version: int) -> None:
+        """Bring an older database up to SCHEMA_VERSION in place (inside the opening transaction)."""
+        if version < 2:  # version 2: how each body was chosen (cleaners/choice.py)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+            if "body_source" not in columns:
+                self._db.execute("ALTER TABLE articles ADD COLUMN body_source TEXT")
+            if "checks" not in columns:
+                self._db.execute("ALTER TABLE articles ADD COLUMN checks TEXT NOT NULL DEFAULT '[]'")
+        self._db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+        logger.info(
+            "%s: upgraded the article database from schema %d to %d", self.path, version, SCHEMA_VERSION
+        )
 
     def close(self) -> None:
         self._db.close()

@@ -63,10 +63,14 @@ def test_text_report(three_pages: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "ratio newsclean/trafilatura:" in out
 
 
-def test_usage_errors(tmp_path: Path) -> None:
+def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", str(tmp_path / "missing")]) == 2
     assert main(["bench", str(tmp_path)]) == 2  # no pages
-    assert main(["bench", str(CORPUS), "--rounds", "0"]) == 2
+    for bad in (["--rounds", "0"], ["--limit", "-1"], ["--repeat", "x"]):
+        with pytest.raises(SystemExit) as exit_info:  # argparse checks them before any work
+            main(["bench", str(CORPUS), *bad])
+        assert exit_info.value.code == 2
+        assert f"error: argument {bad[0]}: " in capsys.readouterr().err
 
 
 def test_clean_workers_scaling_is_computed_from_real_runs(three_pages: Path, tmp_path: Path) -> None:

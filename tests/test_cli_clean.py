@@ -115,9 +115,15 @@ def test_csv_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert [r["status"] for r in rows] == ["ok", "ok", "error"]
     jsonl = records(run(capsys, str(DETIK))[1])[0]
     assert rows[1]["text"] == jsonl["text"]  # newlines survive CSV quoting
-    assert rows[1]["authors"] == "; ".join(jsonl["authors"])
-    assert rows[1]["removed"] == str(len(jsonl["removed"]))
+    # lists are JSON text, as in `newsclean export` (writers.csv_cell is shared by both)
+    assert json.loads(rows[1]["authors"]) == jsonl["authors"] == ["Mulia Budi"]
+    assert json.loads(rows[1]["removed"]) == jsonl["removed"] and jsonl["removed"]
+    assert json.loads(rows[1]["tags"]) == jsonl["tags"]
+    assert rows[1]["word_count"] == str(jsonl["word_count"])
     assert rows[2]["error"] == "no such file or directory" and rows[2]["title"] == ""
+    assert target.read_bytes().count(b"\r\n") == 4  # RFC 4180 rows; bodies keep their "\n"
+    _, out, _ = run(capsys, str(DETIK), "--format", "csv", "--no-removed")
+    assert "removed" not in next(csv.reader(io.StringIO(out)))
     assert code == 0
 
 

@@ -1,7 +1,7 @@
-"""The cleaner on the real saved Indonesian news pages of tests/fixtures/id-news against their hand-made gold.
+"""The corpus (tests/fixtures/id-news) and what holds page by page: outlets found from the page, datelines.
 
-Pages are cleaned as saved files are: without a URL, so outlet rules must be found from the page's own
-canonical link. Floors are set just under what the cleaner reaches (overall F1 0.999, zero leaks).
+Quality figures and their floors (rules on and off, leave-one-template-out, mutations) are in
+tests/test_generalisation.py against tests/baseline.json: no exact pins of the corpus here.
 """
 
 from __future__ import annotations
@@ -13,16 +13,11 @@ from pathlib import Path
 import pytest
 
 from cleaners import CleanOptions, CleanResult, clean_html, default_registry
-from cleaners.evaluation import PageScore, find_leaks, overall, score_page
+from cleaners.evaluation import overall, score_page
 from cleaners.lines import apply_line_rules
 from tests.conftest import CORPUS, corpus_pages
 
 PAGES = corpus_pages()
-OVERALL_F1_FLOOR = 0.995
-PAGE_F1_FLOOR = 0.97
-#: Pages with a known, explained shortfall: the PRNewswire release keeps a '"Mercy and Justice" ... Video:'
-#: lead-in line and release contact lines that the gold drops (its notes: dropped but not leaks).
-PAGE_F1_EXCEPTIONS = {"anpandu_antara-singlepage3": 0.95}
 
 
 @cache
@@ -34,62 +29,40 @@ def _gold(path: Path) -> str:
     return path.with_suffix(".body.txt").read_text(encoding="utf-8")
 
 
-def _leaks(path: Path) -> list[str]:
-    return path.with_suffix(".leaks.txt").read_text(encoding="utf-8").splitlines()
-
-
 @cache
 def _manifest() -> dict[str, dict[str, str]]:
     with (CORPUS / "manifest.tsv").open(encoding="utf-8") as handle:
         return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t")}
 
 
-def test_corpus_is_there() -> None:
-    assert len(PAGES) == 22
-
-
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
-def test_page_has_no_leak(page: Path) -> None:
-    result = _clean(page)
-    assert result.status == "ok", result.error
-    assert find_leaks(result.text, _leaks(page)) == []
-
-
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
-def test_page_f1_floor(page: Path) -> None:
-    score = score_page(_clean(page).text, _gold(page))
-    assert score.f1 >= PAGE_F1_EXCEPTIONS.get(page.stem, PAGE_F1_FLOOR), score
+def test_every_page_has_its_gold_files_and_provenance() -> None:
+    assert len(PAGES) >= 30
+    for page in PAGES:
+        for suffix in (".body.txt", ".leaks.txt", ".notes.txt"):
+            assert page.with_suffix(suffix).read_text(encoding="utf-8").strip(), (page.name, suffix)
+        row = _manifest()[page.name]
+        assert row["repo"] and row["commit"] and row["outlet"], page.name
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_outlet_found_from_the_page_itself(page: Path) -> None:
-    """Saved pages carry no URL: the canonical link must still select the outlet's rules."""
+    """Saved pages carry no URL: the canonical link must still select the outlet's rules, if it has any."""
     expected = default_registry().for_domain(_manifest()[page.name]["outlet"])
-    assert expected is not None
     result = _clean(page)
-    if page.name.startswith(
-        "anpandu_antara"
-    ):  # the 2015/16 antaranews pages have no canonical link or og:url
+    # merdeka and fimela have no rule file; the 2015/16 antaranews pages no canonical link or og:url
+    if expected is None or page.name.startswith("anpandu_antara"):
         assert result.outlet is None
     else:
         assert result.outlet == expected.name
 
 
-def test_overall_f1_floor() -> None:
-    scores: list[PageScore] = [score_page(_clean(page).text, _gold(page)) for page in PAGES]
-    total = overall(scores)
-    assert total.pages == len(PAGES)
-    assert total.f1 >= OVERALL_F1_FLOOR, total
-
-
-def test_overall_with_the_manifest_urls() -> None:
-    """Given the page's URL (as the crawler does), outlet rules apply to every page; the floor still holds."""
-    scores = []
-    for page in PAGES:
-        result = _clean(page, _manifest()[page.name]["url"] or None)
-        assert find_leaks(result.text, _leaks(page)) == [], page.name
-        scores.append(score_page(result.text, _gold(page)))
-    assert overall(scores).f1 >= OVERALL_F1_FLOOR
+def test_saved_pages_without_their_url_score_like_crawled_ones() -> None:
+    """A saved file (no URL: the outlet from the canonical link) loses next to nothing against the crawl."""
+    saved = overall([score_page(_clean(page).text, _gold(page)) for page in PAGES])
+    crawled = overall(
+        [score_page(_clean(page, _manifest()[page.name]["url"] or None).text, _gold(page)) for page in PAGES]
+    )
+    assert saved.f1 >= crawled.f1 - 0.01
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
@@ -100,22 +73,6 @@ def test_dateline_stays_in_the_first_paragraph(page: Path) -> None:
     if result.dateline:
         assert result.text.startswith(result.dateline)
         assert first_gold.startswith(result.dateline)
-
-
-#: Pages whose paragraphs differ from the gold, and why: the release page keeps its '"Mercy and Justice"
-#: International Short Film Video:' lead-in (its link went as a promo; the gold drops both).
-PARAGRAPH_EXCEPTIONS = {"anpandu_antara-singlepage3"}
-
-
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
-def test_paragraphs_match_the_gold(page: Path) -> None:
-    """One paragraph per gold line, `<br><br>` layouts included (kompas 2015, antara, detik 2015)."""
-    ours = _clean(page).text.split("\n")
-    gold = [line for line in _gold(page).splitlines() if line.strip()]
-    if page.stem in PARAGRAPH_EXCEPTIONS:
-        assert set(gold) <= set(ours)
-    else:
-        assert ours == gold
 
 
 @pytest.mark.parametrize(

@@ -158,7 +158,7 @@ def test_export_round_trips_every_record(crawled: Crawled, tmp_path: Path, fmt: 
 def _from_csv(row: dict[str, str]) -> dict[str, object]:
     parsed: dict[str, object] = {}
     for name, value in row.items():
-        if name in ("authors", "tags", "removed", "pages"):
+        if name in ("authors", "tags", "checks", "removed", "pages"):
             parsed[name] = json.loads(value)
         elif name == "word_count":
             parsed[name] = int(value)

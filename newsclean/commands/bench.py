@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from newsclean.options import positive_int
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 WORKERS = (1, 2)
 #: Pages per `clean` run when --repeat is not given: start-up (about 0.5 s) stays under ~7% of a run.
@@ -26,17 +28,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "dir", type=Path, metavar="DIR", help="directory of saved pages (.html, .htm, .html.gz)"
     )
-    parser.add_argument("--rounds", type=int, default=5, help="timed rounds over the pages (default: 5)")
-    parser.add_argument("--limit", type=int, metavar="N", help="use only the first N pages")
+    parser.add_argument(
+        "--rounds", type=positive_int, default=5, help="timed rounds over the pages (default: 5)"
+    )
+    parser.add_argument("--limit", type=positive_int, metavar="N", help="use only the first N pages")
     parser.add_argument(
         "--repeat",
-        type=int,
+        type=positive_int,
         metavar="N",
         help=f"copies of the page set per `clean` run (default: about {TARGET_CLEAN_PAGES} pages)",
     )
     parser.add_argument(
         "--worker-rounds",
-        type=int,
+        type=positive_int,
         default=3,
         metavar="N",
         help="runs of each `clean --workers` (default: 3)",
@@ -56,15 +60,27 @@ def run(args: argparse.Namespace) -> int:
         workers_benchmark,
     )
     from newsclean.extractors import BENCH_SYSTEMS, quiet_trafilatura
+    from newsclean.output import OutputError, prepare_output_path, write_report
 
     quiet_trafilatura(getattr(args, "verbose", 0))
-    if args.rounds < 1 or args.worker_rounds < 1 or (args.repeat is not None and args.repeat < 1):
-        print("newsclean bench: --rounds, --worker-rounds and --repeat must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
     if not args.dir.is_dir():
         print(f"newsclean bench: {args.dir}: not a directory", file=sys.stderr)
         return EXIT_USAGE
-    pages = collect_pages(args.dir, args.limit)
+    if args.output:
+        try:  # before minutes of timing, not after
+            prepare_output_path(str(args.output))
+        except OutputError as exc:
+            print(f"newsclean bench: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        pages = collect_pages(args.dir, args.limit)
+    except OSError as exc:  # an unreadable directory or manifest
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"newsclean bench: cannot read {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as exc:  # a malformed manifest.tsv
+        print(f"newsclean bench: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if not pages:
         print(f"newsclean bench: {args.dir}: no saved pages (.html, .htm, .html.gz)", file=sys.stderr)
         return EXIT_USAGE
@@ -79,16 +95,13 @@ def run(args: argparse.Namespace) -> int:
         repeat = args.repeat or max(1, math.ceil(TARGET_CLEAN_PAGES / len(pages)))
         try:
             report["clean_workers"] = workers_benchmark(pages, WORKERS, repeat, args.worker_rounds)
-        except RuntimeError as exc:
+        except (RuntimeError, OSError) as exc:  # a failed `clean` run; no room for the page copies
             print(f"newsclean bench: {exc}", file=sys.stderr)
             return EXIT_FAILED
 
     report["load_after"] = _load()
     text = json.dumps(report, indent=2) if args.json else render(report)
-    if args.output:
-        args.output.write_text(text + "\n", encoding="utf-8")
-    else:
-        print(text)
+    write_report(str(args.output) if args.output else None, text + "\n")  # failures: newsclean.cli
     return EXIT_OK
 
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 from newsclean.bounds import add_limit_arguments
+from newsclean.options import UsageError, non_negative_int, positive_int, size, text_encoding
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
+FORMATS = ("jsonl", "csv", "txt", "md", "parquet")
+
+if TYPE_CHECKING:
+    from newsclean.progress import Tally
 
 EPILOG = """\
 inputs:
@@ -27,16 +30,24 @@ inputs:
   ('pages/**/*.html'). '-' reads one input from stdin. .txt files are already-extracted text and go
   through the line rules only. Gzipped data is recognised by its signature, whatever the file's name.
   Names that start with '-' go after '--': newsclean clean -o out.jsonl -- -draft.html
+  What a folder or glob holds that is not a regular file (named pipe, socket, device) and a folder that
+  cannot be listed get an error record saying so, and are skipped. A named pipe given by name is read,
+  but waits at most 10 s for data. A name that is not valid UTF-8 shows its odd bytes as \\xNN in `path`.
 
-output:
-  jsonl  one JSON object per line (default; `removed` lists every dropped block and its rule)
-  csv    a header row, then one row per input; lists joined with "; ", `removed` as a count
-  txt    per input: "==> PATH <==", a status line, the body; inputs apart by a blank line
-  md     per input: "## Title", a metadata line, the body paragraphs
-  Without --format the format follows the -o file's ending (.jsonl .csv .txt .md), else jsonl.
+output (UTF-8, one whole record at a time: after a failure the file holds complete records):
+  jsonl    one JSON object per line (default; `removed` lists every dropped block and its rule)
+  csv      RFC 4180: a header row, then one row per input; lists (authors, tags, removed) as JSON text
+  txt      per input: "==> PATH <==", a status line, the body; inputs apart by a blank line
+  md       per input: "## Title", a metadata line, the body paragraphs
+  parquet  typed columns (needs -o; written at the end, or at Ctrl-C with the records so far)
+  Without --format the format follows the -o file's ending (.jsonl .ndjson .json .csv .txt .md
+  .parquet); a name without an ending gets jsonl, any other ending is an error.
 
 exit status:
-  0 at least one input was cleaned (status ok); 1 none was; 2 usage error (bad option, no input found).
+  0 at least one input was cleaned (status ok); 1 none was, or the output could not be written (disk
+  full...); 2 usage error (bad option, no input found, -o not writable); 130 interrupted (Ctrl-C) or 143
+  stopped (SIGTERM), the records so far kept and the workers stopped; 141 the reader of stdout closed it
+  early (| head), without a message.
 
 examples:
   newsclean clean saved/ -o articles.jsonl
@@ -54,13 +65,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-f",
         "--format",
-        choices=("jsonl", "csv", "txt", "md"),
+        choices=FORMATS,
         help="output format (default: from the -o ending, else jsonl)",
     )
     parser.add_argument(
         "-j",
         "--workers",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help=f"worker processes (default: all cores, here {os.cpu_count() or 1})",
     )
@@ -72,21 +83,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="treat inputs as pages or as extracted text (default: by name; stdin is sniffed)",
     )
     parser.add_argument(
-        "--encoding", metavar="CHARSET", help="charset to try first, like an HTTP header's (default: detect)"
+        "--encoding",
+        type=text_encoding,
+        metavar="CHARSET",
+        help="charset to try first, like an HTTP header's (default: detect)",
     )
     parser.add_argument(
         "--strip-dateline", action="store_true", help='strip the leading "CITY, OUTLET -" dateline'
     )
     parser.add_argument(
         "--min-words",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=20,
         metavar="N",
         help="bodies shorter than this are not_article (default: 20)",
     )
     parser.add_argument(
         "--max-bytes",
-        type=_size,
+        type=size,
         default=DEFAULT_MAX_BYTES,
         metavar="SIZE",
         help="refuse inputs larger than this, after gunzip (e.g. 500K, 64M; default: 32M)",
@@ -99,34 +113,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="include_removed",
         action="store_true",
         default=True,
-        help="keep `removed` (each dropped block and its rule) in JSON output (default)",
+        help="keep `removed` (each dropped block and its rule) in the output (default)",
     )
     removed.add_argument(
-        "--no-removed", dest="include_removed", action="store_false", help="leave `removed` out of JSON"
+        "--no-removed", dest="include_removed", action="store_false", help="leave `removed` out"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from cleaners import CleanOptions, RulesError, default_registry
+    from cleaners import RECORD_FIELDS, CleanOptions, RulesError, default_registry
     from newsclean.batch import OrderedPool, default_workers
     from newsclean.bounds import limits
     from newsclean.cli import Interrupted
-    from newsclean.inputs import InputItem, discover
+    from newsclean.inputs import InputItem, discover, printable_path, read_here
+    from newsclean.output import OutputError
     from newsclean.progress import ProgressBar, Tally
     from newsclean.worker import CleanJob, clean_input, error_record
-    from newsclean.writers import SUFFIX_FORMATS, open_writer
+    from newsclean.writers import choose_format, open_writer
 
+    try:
+        fmt = choose_format(args.output, args.format, FORMATS)
+    except UsageError as exc:
+        return _usage_error(str(exc))
     forced = None if args.input_type == "auto" else args.input_type
+    stdin = getattr(sys.stdin, "buffer", None)  # sys.stdin is None when started with stdin closed
     items: list[InputItem] = [
         item
-        for item in discover(args.paths, stdin=sys.stdin.buffer, forced=forced, max_bytes=args.max_bytes)
+        for item in discover(args.paths, stdin=stdin, forced=forced, max_bytes=args.max_bytes)
         if not _same_file(item.label, args.output)  # a rerun must not clean its own earlier output
     ]
     for item in items:
         if item.problem:
-            _warn(f"{item.label!r}: {item.problem}")
+            _warn(f"{_quoted(item.label)}: {item.problem}")
     if not any(item.problem is None for item in items):
-        return _usage_error("no input to clean: " + ", ".join(repr(p) for p in args.paths))
+        return _usage_error("no input to clean: " + ", ".join(_quoted(p) for p in args.paths))
     if args.url and len(items) != 1:
         return _usage_error(f"--url needs exactly one input, but {len(items)} were found")
     try:
@@ -142,7 +162,12 @@ def run(args: argparse.Namespace) -> int:
         favor_precision=args.favor_precision,
         http_encoding=args.encoding,
     )
-    jobs = (CleanJob(item, options, url=args.url) for item in items)
+    fields = [name for name in ("path", *RECORD_FIELDS) if args.include_removed or name != "removed"]
+    try:
+        writer = open_writer(fmt, args.output, fields)
+    except (OutputError, UsageError) as exc:
+        return _usage_error(str(exc))
+    jobs = (CleanJob(read_here(item, args.max_bytes), options, url=args.url) for item in items)
     workers = min(args.workers or default_workers(), len(items))
     pool = OrderedPool(
         clean_input,
@@ -150,44 +175,34 @@ def run(args: argparse.Namespace) -> int:
         workers=workers,
         limits=limits(args.timeout, args.memory_limit),
     )
-    fmt = args.format or SUFFIX_FORMATS.get(os.path.splitext(args.output or "")[1].lower(), "jsonl")
-
-    try:
-        stream = _open_output(args.output)
-    except OSError as exc:
-        return _usage_error(f"cannot write {args.output!r}: {exc.strerror or exc}")
     tally = Tally()
     progress = ProgressBar(len(items), sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
-    stopped: BaseException | None = None
+    results = pool.map(jobs)
     try:
-        writer = open_writer(fmt, stream, include_removed=args.include_removed)
-        for record in pool.map(jobs):
-            writer.write(record)
-            tally.add(record["status"])
-            progress.advance(record["status"])
-    except BrokenPipeError:  # `newsclean clean ... | head`: the reader has all it wants
-        _silence_stdout()
-    except (KeyboardInterrupt, Interrupted) as exc:  # the pool has killed its workers; say what was done
-        stopped = exc
-    finally:
-        progress.close()
-        if stream is not sys.stdout:
-            stream.close()
-    if stopped is not None:
+        try:
+            for record in results:
+                record["path"] = printable_path(record["path"])
+                writer.write(record)
+                tally.add(record["status"])
+                progress.advance(record["status"])
+        finally:
+            results.close()  # when the loop ended early (Ctrl-C, SIGTERM, a failed write): workers killed
+            progress.close()
+            writer.close()  # what was written stays; a parquet file gets its footer
+    except OutputError as exc:  # disk full, file too large: the records before it are whole in the file
+        _summary(tally, args.quiet)
+        print(f"newsclean clean: error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    except (KeyboardInterrupt, Interrupted):
         print(f"{tally.summary()}; interrupted, {len(items) - tally.total} not cleaned", file=sys.stderr)
-        raise stopped
-    if not args.quiet:
-        print(tally.summary(), file=sys.stderr)
+        raise
+    _summary(tally, args.quiet)
     return EXIT_OK if tally.counts["ok"] else EXIT_NOTHING
 
 
-def _open_output(path: str | None) -> TextIO:
-    if not path or path == "-":
-        return sys.stdout
-    directory = os.path.dirname(path)
-    if directory:
-        os.makedirs(directory, exist_ok=True)
-    return open(path, "w", encoding="utf-8", newline="")  # closed by run()
+def _summary(tally: Tally, quiet: bool) -> None:
+    if not quiet:
+        print(tally.summary(), file=sys.stderr)
 
 
 def _same_file(label: str, output: str | None) -> bool:
@@ -199,9 +214,12 @@ def _same_file(label: str, output: str | None) -> bool:
         return False
 
 
-def _silence_stdout() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+def _quoted(label: str) -> str:
+    """repr() of a name; one that is not valid UTF-8 in quotes as `printable_path` shows it (\\xNN)."""
+    from newsclean.inputs import printable_path
+
+    shown = printable_path(label)
+    return repr(label) if shown == label else f"'{shown}'"
 
 
 def _warn(message: str) -> None:
@@ -211,29 +229,3 @@ def _warn(message: str) -> None:
 def _usage_error(message: str) -> int:
     print(f"newsclean clean: error: {message}", file=sys.stderr)
     return EXIT_USAGE
-
-
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
-
-
-def _non_negative_int(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, not {number}")
-    return number
-
-
-def _size(value: str) -> int:
-    """Bytes from '20000', '500K', '64M', '1G' (powers of 1024)."""
-    match = _SIZE.match(value)
-    if not match:
-        raise argparse.ArgumentTypeError(f"not a size: {value!r} (try 500K, 64M)")
-    number, unit = float(match.group(1)), match.group(2).lower()
-    size = int(number * 1024 ** " kmg".index(unit or " "))
-    if size < 1:
-        raise argparse.ArgumentTypeError("must be at least 1 byte")
-    return size

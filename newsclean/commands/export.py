@@ -1,23 +1,24 @@
 """Write the articles of a crawl database as JSONL, CSV or Parquet.
 
 Each record has `url` (fetched URL after redirects; the first page of a multi-page article), `canonical_url`,
-`fetched_at`, the fields of the cleaning result, and `pages`. In CSV, list fields are JSON text.
+`fetched_at`, the fields of the cleaning result, and `pages`. In CSV, list fields are JSON text (as in
+`newsclean clean`). The format follows -o's extension (.jsonl .ndjson .json .csv .parquet; a name without
+one gets jsonl, another is an error) unless --format says. Records are written whole, one at a time: after a
+failure (disk full) or Ctrl-C the file holds complete records. Exit status: 0 done, 1 the database cannot be
+read or the output written, 2 usage error, 130 interrupted, 141 the reader of stdout closed it (| head).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import json
+import sqlite3
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+
+from newsclean.options import STORED_STATUSES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 FORMATS = ("jsonl", "csv", "parquet")
-_SUFFIX_FORMATS = {"jsonl": "jsonl", "json": "jsonl", "ndjson": "jsonl", "csv": "csv", "parquet": "parquet"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,17 +33,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--status",
         action="append",
         default=[],
+        choices=STORED_STATUSES,
         metavar="STATUS",
-        help="only rows with this cleaning status (ok, not_article, empty, error, raw); repeatable",
+        help=f"only rows with this cleaning status ({', '.join(STORED_STATUSES)}); repeatable",
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    from newsclean.output import OutputError
+    from newsclean.writers import choose_format, open_writer
     from scraper.storage import DEFAULT_DB, EXPORT_FIELDS, ArticleStore, StorageError
 
-    fmt = args.format or _format_from_name(args.output)
-    if fmt == "parquet" and not args.output:
-        print("newsclean export: parquet needs -o FILE", file=sys.stderr)
+    fmt = choose_format(args.output, args.format, FORMATS)
+    if fmt == "parquet" and (not args.output or args.output == "-"):
+        print("newsclean export: error: parquet needs -o FILE", file=sys.stderr)
         return EXIT_USAGE
     db_path = Path(args.db or DEFAULT_DB)
     try:
@@ -51,85 +55,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsclean export: {exc}", file=sys.stderr)
         return EXIT_FAILED
     with store:
-        records = store.records(args.status)
-        if fmt == "parquet":
-            count = write_parquet(records, Path(args.output), EXPORT_FIELDS)
-        else:
-            with _text_output(args.output) as stream:
-                writer = write_csv if fmt == "csv" else write_jsonl
-                count = writer(records, stream, EXPORT_FIELDS)
+        try:
+            writer = open_writer(fmt, args.output, EXPORT_FIELDS)
+        except OutputError as exc:  # -o names a directory, or a path under a file
+            print(f"newsclean export: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            for record in store.records(args.status):
+                writer.write(record)
+        except sqlite3.Error as exc:
+            print(f"newsclean export: error: cannot read {db_path}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        finally:
+            writer.close()  # what was written stays: CSV/JSONL whole records, parquet with its footer
     if not args.quiet:
         where = args.output or "stdout"
-        print(f"exported {count} articles from {db_path} to {where} ({fmt})", file=sys.stderr)
+        print(f"exported {writer.count} articles from {db_path} to {where} ({fmt})", file=sys.stderr)
     return EXIT_OK
-
-
-def _format_from_name(name: str | None) -> str:
-    suffix = Path(name).suffix.lower().lstrip(".") if name else ""
-    return _SUFFIX_FORMATS.get(suffix, "jsonl")
-
-
-@contextmanager
-def _text_output(path: str | None) -> Iterator[TextIO]:
-    if not path or path == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as stream:
-        yield stream
-
-
-def write_jsonl(records: Iterable[dict[str, Any]], stream: TextIO, fields: tuple[str, ...]) -> int:
-    count = 0
-    for record in records:
-        stream.write(json.dumps({name: record.get(name) for name in fields}, ensure_ascii=False) + "\n")
-        count += 1
-    return count
-
-
-def write_csv(records: Iterable[dict[str, Any]], stream: TextIO, fields: tuple[str, ...]) -> int:
-    writer = csv.DictWriter(stream, fieldnames=fields, extrasaction="ignore")
-    writer.writeheader()
-    count = 0
-    for record in records:
-        writer.writerow(
-            {
-                name: json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
-                for name, value in record.items()
-            }
-        )
-        count += 1
-    return count
-
-
-def write_parquet(
-    records: Iterable[dict[str, Any]], path: Path, fields: tuple[str, ...], batch_size: int = 1000
-) -> int:
-    """Typed columns: lists stay lists, removed blocks are structs; written in batches to bound memory."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    list_of_str = pa.list_(pa.string())
-    special = {
-        "word_count": pa.int64(),
-        "authors": list_of_str,
-        "tags": list_of_str,
-        "pages": list_of_str,
-        "removed": pa.list_(pa.struct([("rule", pa.string()), ("text", pa.string())])),
-    }
-    schema = pa.schema([(name, special.get(name, pa.string())) for name in fields])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with pq.ParquetWriter(path, schema) as writer:
-        batch: list[dict[str, Any]] = []
-        for record in records:
-            batch.append(record)
-            if len(batch) >= batch_size:
-                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                count += len(batch)
-                batch = []
-        if batch or count == 0:
-            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-            count += len(batch)
-    return count

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsclean.bounds import add_limit_arguments
+from newsclean.options import STORED_STATUSES, non_negative_int
 
 logger = logging.getLogger(__name__)
 
@@ -25,13 +26,16 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=None, help="article database (default: output/newsclean.sqlite)")
-    parser.add_argument("--workers", type=int, default=0, help="cleaning processes (default: one per CPU)")
+    parser.add_argument(
+        "--workers", type=non_negative_int, default=0, help="cleaning processes (default: one per CPU)"
+    )
     parser.add_argument(
         "--status",
         action="append",
         default=[],
+        choices=STORED_STATUSES,
         metavar="STATUS",
-        help="only rows with this cleaning status (e.g. raw, error); repeatable; default: every row",
+        help=f"only rows with this cleaning status ({', '.join(STORED_STATUSES)}); repeatable; default: all",
     )
     parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     add_limit_arguments(parser, from_settings=True)
@@ -43,9 +47,6 @@ def run(args: argparse.Namespace) -> int:
     from newsclean.cli import Interrupted
     from scraper.storage import DEFAULT_DB, RESULT_FIELDS, ArticleStore, StorageError
 
-    if args.workers < 0:
-        print("newsclean reclean: --workers must not be negative", file=sys.stderr)
-        return EXIT_USAGE
     db_path = Path(args.db or DEFAULT_DB)
     try:
         store = ArticleStore.open_existing(db_path)

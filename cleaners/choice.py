@@ -1,0 +1,452 @@
+"""Choosing the body: candidates tried in order, each believed only when independent evidence agrees.
+
+Order: the rule candidates (outlet, then profile selectors: every match), then the page's own
+`itemprop=articleBody`; each is extracted alone and must pass hard checks (enough words after the line rules,
+not a list of links, not mostly text from outside the article region) and be confirmed by evidence that does
+not come from the selector: the page's description found in its first paragraphs, agreement with the JSON-LD
+`articleBody`, or covering the prose region that starts at the headline. Cheap evidence comes first; only
+when none of it can confirm a candidate is the whole page extracted and compared with it. When no candidate
+holds, trafilatura's whole-page extraction is the body, unless a generic container (`<article>`, `<main>`,
+the block around the headline) agrees clearly better with the prose region; a page whose article exists
+only in JSON-LD gets its `articleBody`.
+
+Every candidate examined leaves a `Verdict` (which checks passed, which failed) in the record's `checks`.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from .candidates import (
+    Candidate,
+    generic_candidates,
+    headline_block,
+    inner_blocks,
+    region_share,
+    semantic_candidate,
+)
+from .container import isolate, reveal_hidden_text, wrap_loose_text
+from .extract import extract_body
+from .fragment import fragment
+from .lines import LineOutcome, apply_line_rules
+from .options import CleanOptions
+from .result import Removed, count_words
+from .rules import RuleSet
+from .signals import Block, PageSignals, agreement, containment, words
+
+logger = logging.getLogger(__name__)
+
+#: A candidate with less prose than this share of the fullest candidate's is a teaser card sharing its class.
+SMALL_CANDIDATE = 0.3
+#: An output with more of its text in links than this is a list of headlines, not an article.
+MAX_LINK_SHARE = 0.5
+#: A candidate whose output lies outside the anchored region for more than this share is a wrapper
+#: holding rails, or another block.
+MAX_OUTSIDE_SHARE = 0.4
+#: The description is the lead when this share of its shingles is in the first paragraphs.
+LEAD_CONTAINMENT = 0.5
+LEAD_PARAGRAPHS = 5
+MIN_DESCRIPTION_WORDS = 8
+#: JSON-LD `articleBody` with at least this many words is evidence; agreement above the first figure
+#: confirms a candidate, below the second refutes it.
+MIN_ARTICLE_BODY_WORDS = 40
+ARTICLE_BODY_CONFIRMS = 0.7
+ARTICLE_BODY_REFUTES = 0.3
+#: Region evidence: the candidate holds this share of the region's prose (more when the region is not
+#: anchored at the headline).
+REGION_COVERAGE = 0.7
+REGION_COVERAGE_UNANCHORED = 0.85
+#: A rule candidate nobody confirmed is still believed when it agrees this well with the whole-page
+#: extraction, or when this share of it is found there.
+WHOLE_PAGE_AGREEMENT = 0.5
+WHOLE_PAGE_CONTAINMENT = 0.8
+#: A generic container replaces the whole-page extraction only when it agrees with the region better by
+#: at least this margin; the whole page is not second-guessed when it agrees this well already.
+GENERIC_MARGIN = 0.02
+WHOLE_PAGE_GOOD = 0.9
+#: Extraction inside a container that recovers less than this share of its prose narrowed down to a
+#: part of it (a standfirst, a first section): the container is then extracted whole.
+NARROWED = 0.5
+
+
+@dataclass(slots=True)
+class Verdict:
+    """What was checked about one candidate."""
+
+    candidate: str
+    accepted: bool = False
+    passed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def check(self, name: str, ok: bool | None) -> bool:
+        """Record a check (None: not applicable on this page); returns `ok`."""
+        if ok is not None:
+            (self.passed if ok else self.failed).append(name)
+        return bool(ok)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "candidate": self.candidate,
+            "accepted": self.accepted,
+            "passed": self.passed,
+            "failed": self.failed,
+        }
+
+
+@dataclass(slots=True)
+class Attempt:
+    """A candidate's body after fragment and line rules, with what they removed."""
+
+    source: str
+    outcome: LineOutcome
+    removed: list[Removed]
+    link_share: float = 0.0
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.outcome.paragraphs
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.outcome.paragraphs)
+
+    @property
+    def words(self) -> int:
+        return count_words(self.text)
+
+
+@dataclass(slots=True)
+class Choice:
+    """The chosen body (None when no candidate yields one) and the verdicts that led to it."""
+
+    attempt: Attempt | None
+    verdicts: list[Verdict]
+
+    @property
+    def source(self) -> str | None:
+        return self.attempt.source if self.attempt else None
+
+
+@dataclass(slots=True)
+class _Context:
+    tree: etree._Element
+    signals: PageSignals
+    rules: RuleSet
+    url: str | None
+    options: CleanOptions
+    #: Prose characters of the rule candidate holding the most prose: the yardstick for small ones.
+    fullest_prose: int = 0
+
+
+def _prose_chars(signals: PageSignals, element: etree._Element) -> int:
+    blocks = (signals.blocks[p] for p in inner_blocks(signals, element))
+    return sum(b.chars - b.link_chars for b in blocks if b.prose)
+
+
+def choose_body(
+    tree: etree._Element,
+    candidates: list[Candidate],
+    signals: PageSignals,
+    rules: RuleSet,
+    url: str | None,
+    options: CleanOptions,
+) -> Choice:
+    """The body of the page (see the module docstring for the order and the evidence)."""
+    ctx = _Context(tree, signals, rules, url, options)
+    ctx.fullest_prose = max((_prose_chars(signals, c.element) for c in candidates), default=0)
+    verdicts: list[Verdict] = []
+    pending: list[tuple[Verdict, Attempt]] = []
+    semantic = semantic_candidate(tree)
+    ordered = list(candidates)
+    if semantic is not None and all(semantic.element is not c.element for c in ordered):
+        ordered.append(semantic)
+    for candidate in ordered:
+        verdict = Verdict(candidate.source)
+        verdicts.append(verdict)
+        attempt = _try_container(ctx, candidate, verdict)
+        if attempt is None:
+            continue
+        if _confirmed(ctx, candidate, attempt, verdict):
+            verdict.accepted = True
+            return Choice(_rescued(ctx, attempt, verdicts), verdicts)
+        if candidate.rules is not None:  # the page's own markup alone never outranks trafilatura's choice
+            pending.append((verdict, attempt))
+
+    generic = _best_generic(ctx)
+    spare = (generic[0], copy.deepcopy(generic[0].element), generic[1]) if generic else None
+    whole = _whole_page(ctx)  # trafilatura works on the tree itself: containers are copied before
+    whole_text = whole.text if whole else ""
+    for verdict, attempt in pending:
+        agrees = bool(whole_text) and (
+            agreement(attempt.text, whole_text) >= WHOLE_PAGE_AGREEMENT
+            or containment(attempt.text, whole_text) >= WHOLE_PAGE_CONTAINMENT
+        )
+        if verdict.check("whole-page", agrees):
+            verdict.accepted = True
+            return Choice(_rescued(ctx, attempt, verdicts), verdicts)
+
+    verdict = Verdict("whole-page")
+    verdicts.append(verdict)
+    enough = whole is not None and verdict.check("words", whole.words >= ctx.options.min_words)
+    chosen = whole  # even when too short: the record then says how short
+    reference = signals.region_text() if signals.anchored else ""
+    whole_agreement = agreement(whole_text, reference) if reference and whole_text else 0.0
+    if spare is not None and reference and (not enough or whole_agreement < WHOLE_PAGE_GOOD):
+        candidate, element, score = spare
+        if not enough or score > whole_agreement:
+            alternative = _try_generic(ctx, candidate, element, reference, whole_agreement, verdicts)
+            if alternative is not None:
+                chosen = alternative
+    if chosen is whole and enough:
+        verdict.accepted = True
+    return Choice(_rescued(ctx, chosen, verdicts), verdicts)
+
+
+def _try_container(ctx: _Context, candidate: Candidate, verdict: Verdict) -> Attempt | None:
+    """Pre-checks from the page's block statistics, extraction, then the hard checks on the output."""
+    positions = inner_blocks(ctx.signals, candidate.element)
+    blocks = [ctx.signals.blocks[p] for p in positions]
+    chars = sum(b.chars for b in blocks)
+    if not verdict.check("text", chars >= 80):
+        return None
+    links = sum(b.link_chars for b in blocks)
+    if not verdict.check("links", links <= MAX_LINK_SHARE * chars):
+        return None
+    if ctx.fullest_prose >= 400:
+        prose = sum(b.chars - b.link_chars for b in blocks if b.prose)
+        if not verdict.check("prose", prose >= SMALL_CANDIDATE * ctx.fullest_prose):
+            return None
+    attempt = _extract_container(ctx, candidate.element, candidate.source)
+    if attempt is None:
+        verdict.check("extracted", False)
+        return None
+    if not _hard_checks(ctx, attempt, verdict):
+        return None
+    return attempt
+
+
+def _extract_container(ctx: _Context, element: etree._Element, source: str) -> Attempt | None:
+    """The container's body, extracted from a copy in a document of its own (the page stays intact)."""
+    attempt = _extract_copy(ctx, copy.deepcopy(element), source, whole=False)
+    prose = "\n".join(
+        b.text for p in inner_blocks(ctx.signals, element) if (b := ctx.signals.blocks[p]).prose
+    )
+    if prose and (attempt is None or containment(prose, attempt.text) < NARROWED):
+        logger.debug("extraction inside %s narrowed to a part of it; extracting it whole", source)
+        whole = _extract_copy(ctx, copy.deepcopy(element), source, whole=True)
+        if whole is not None and (attempt is None or whole.words > attempt.words):
+            return whole
+    return attempt
+
+
+def _extract_copy(ctx: _Context, element: etree._Element, source: str, *, whole: bool) -> Attempt | None:
+    reveal_hidden_text(element)
+    wrap_loose_text(element)
+    body = extract_body(isolate(element, whole=whole), ctx.url, ctx.options, isolated=True)
+    return _attempt(ctx, body, source) if body is not None else None
+
+
+def _attempt(ctx: _Context, body: etree._Element, source: str) -> Attempt:
+    removed: list[Removed] = []
+    frag = fragment(body, removed)
+    outcome = apply_line_rules(frag.paragraphs, ctx.rules, ctx.options, removed)
+    return Attempt(source, outcome, removed, frag.link_share)
+
+
+def _hard_checks(ctx: _Context, attempt: Attempt, verdict: Verdict) -> bool:
+    if not verdict.check("words", attempt.words >= ctx.options.min_words):
+        return False
+    if not verdict.check("link-share", attempt.link_share <= MAX_LINK_SHARE):
+        return False
+    body = ctx.signals.article_body
+    stated = body and len(words(body)) >= MIN_ARTICLE_BODY_WORDS
+    if stated and agreement(attempt.text, body) < ARTICLE_BODY_REFUTES:
+        verdict.check("article-body", False)
+        return False
+    if ctx.signals.anchored:
+        outside = _outside_share(ctx.signals, attempt.paragraphs)
+        if not verdict.check("inside-region", outside <= MAX_OUTSIDE_SHARE):
+            return False
+    return True
+
+
+def _confirmed(ctx: _Context, candidate: Candidate, attempt: Attempt, verdict: Verdict) -> bool:
+    """Any one piece of independent evidence confirms a candidate; all are recorded."""
+    signals = ctx.signals
+    lead = "\n".join(attempt.paragraphs[:LEAD_PARAGRAPHS])
+    descriptions = [d for d in signals.descriptions if len(words(d)) >= MIN_DESCRIPTION_WORDS]
+    confirmed = False
+    if descriptions:
+        found = max(containment(d, lead) for d in descriptions)
+        confirmed |= verdict.check("lead", found >= LEAD_CONTAINMENT)
+    body = signals.article_body
+    if body and len(words(body)) >= MIN_ARTICLE_BODY_WORDS:
+        confirmed |= verdict.check("article-body", agreement(attempt.text, body) >= ARTICLE_BODY_CONFIRMS)
+    if signals.region is not None:
+        coverage, _ = region_share(signals, candidate.element)
+        needed = REGION_COVERAGE if signals.anchored else REGION_COVERAGE_UNANCHORED
+        confirmed |= verdict.check("region", coverage >= needed)
+    if signals.headline is not None:
+        verdict.check("headline", _near_headline(signals, candidate.element))
+    return confirmed
+
+
+def _near_headline(signals: PageSignals, element: etree._Element) -> bool:
+    """The headline is inside the candidate, or the candidate's text starts soon after it."""
+    positions = inner_blocks(signals, element)
+    headline = signals.headline
+    if not positions or headline is None:
+        return False
+    if positions[0] <= headline <= positions[-1]:
+        return True
+    return 0 < positions[0] - headline <= 30
+
+
+def _outside_share(signals: PageSignals, paragraphs: list[str]) -> float:
+    """Share of the output's characters from blocks outside the region (paragraphs not found: not counted)."""
+    if signals.region is None:
+        return 0.0
+    start, end = signals.region
+    outside = total = 0
+    for paragraph in paragraphs:
+        position = signals.locate(paragraph)
+        if position is None:
+            continue
+        total += len(paragraph)
+        if not start - 2 <= position <= end + 2:
+            outside += len(paragraph)
+    return outside / total if total else 0.0
+
+
+def _whole_page(ctx: _Context) -> Attempt | None:
+    """trafilatura's whole-page extraction, after the article area was made readable to it.
+
+    Around the region (the element holding its first block, or the headline block), text hidden by CSS
+    is revealed and loose text runs are wrapped as paragraphs, as inside a container.
+    """
+    holder = headline_block(ctx.signals)
+    if holder is None and ctx.signals.region is not None:
+        holder = ctx.signals.blocks[ctx.signals.region[0]].element.getparent()
+    if holder is not None and holder.tag not in ("html", "body"):
+        reveal_hidden_text(holder)
+        wrap_loose_text(holder)
+    body = extract_body(ctx.tree, ctx.url, ctx.options, isolated=False)
+    return _attempt(ctx, body, "whole-page") if body is not None else None
+
+
+def _best_generic(ctx: _Context) -> tuple[Candidate, float] | None:
+    """The generic container that matches the region best at block level, with that score (F1)."""
+    if not ctx.signals.anchored:
+        return None
+    best: tuple[Candidate, float] | None = None
+    for candidate in generic_candidates(ctx.tree, ctx.signals):
+        coverage, precision = region_share(ctx.signals, candidate.element)
+        score = 2 * coverage * precision / (coverage + precision) if coverage + precision else 0.0
+        if best is None or score > best[1]:
+            best = (candidate, score)
+    return best
+
+
+def _try_generic(
+    ctx: _Context,
+    candidate: Candidate,
+    element: etree._Element,
+    reference: str,
+    whole_agreement: float,
+    verdicts: list[Verdict],
+) -> Attempt | None:
+    verdict = Verdict(candidate.source)
+    verdicts.append(verdict)
+    attempt = _extract_copy(ctx, element, candidate.source, whole=False)
+    if attempt is None or not verdict.check("words", attempt.words >= ctx.options.min_words):
+        return None
+    better = agreement(attempt.text, reference) >= whole_agreement + GENERIC_MARGIN
+    if verdict.check("region-agreement", better):
+        verdict.accepted = True
+        for other in verdicts:
+            if other.candidate == "whole-page":
+                other.check("region-agreement", False)
+        return attempt
+    return None
+
+
+def _trim_rails(ctx: _Context, attempt: Attempt | None) -> Attempt | None:
+    """Drop the teasers of a rail that follows the article region under a rail heading.
+
+    The stop rules cut a body at "Berita Lainnya" or "Related stories" when the heading survives extraction;
+    often it does not (a `<div>` label trafilatura drops) while the teasers under it do, their summaries
+    being prose. In the page's own block order they are still recognisable: after the heading, summaries
+    that each follow a headline link, at least two of them. A single paragraph after a box of links is the
+    article's own end, and stays.
+    """
+    signals = ctx.signals
+    if attempt is None or signals.region is None or not ctx.rules.stop_lines:
+        return attempt
+    blocks = signals.blocks
+    heading = next(
+        (
+            position
+            for position in range(signals.region[1] + 1, len(blocks))
+            if len(blocks[position].text) <= 80
+            and any(p.regex.search(blocks[position].text) for p in ctx.rules.stop_lines)
+        ),
+        None,
+    )
+    if heading is None:
+        return attempt
+    teasers = {
+        position
+        for position in range(heading + 1, len(blocks))
+        if blocks[position].prose
+        and any(_is_headline_link(blocks[p]) for p in range(max(heading, position - 2), position))
+    }
+    if len(teasers) < 2:
+        return attempt
+    kept = []
+    for paragraph in attempt.outcome.paragraphs:
+        if signals.locate(paragraph) in teasers:
+            attempt.removed.append(Removed.of("rails:teaser", paragraph))
+        else:
+            kept.append(paragraph)
+    attempt.outcome.paragraphs = kept
+    return attempt
+
+
+def _is_headline_link(block: Block) -> bool:
+    return block.chars >= 20 and block.link_chars >= 0.8 * block.chars
+
+
+def _rescued(ctx: _Context, chosen: Attempt | None, verdicts: list[Verdict]) -> Attempt | None:
+    """The JSON-LD `articleBody` when the page's markup yields no body or much less than it states."""
+    chosen = _trim_rails(ctx, chosen)
+    body = ctx.signals.article_body
+    if not body:
+        return chosen
+    stated = len(words(body))
+    if stated < max(ctx.options.min_words, MIN_ARTICLE_BODY_WORDS):
+        return chosen
+    if chosen is not None and chosen.words >= 0.5 * stated:
+        return chosen
+    verdict = Verdict("jsonld")
+    verdicts.append(verdict)
+    removed: list[Removed] = []
+    paragraphs = [" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(body) if p.strip()]
+    outcome = apply_line_rules(paragraphs, ctx.rules, ctx.options, removed)
+    attempt = Attempt("jsonld", outcome, removed)
+    if not verdict.check("words", attempt.words >= ctx.options.min_words):
+        return chosen
+    verdict.accepted = True
+    for other in verdicts:
+        if other.accepted and other is not verdict:
+            other.accepted = False
+            other.check("article-body", False)
+    return attempt
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*")
