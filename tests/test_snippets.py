@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from cleaners.evaluation import load_snippet_set
-from newsclean.extractors import OURS, newsclean_text, trafilatura_text
 from newsclean.baseline import load
+from newsclean.extractors import OURS, newsclean_text, trafilatura_text
 from newsclean.scoring import score_snippet_set
 
 EVALDATA = Path(__file__).parent / "fixtures" / "multilang-snippets" / "evaldata.json"
