@@ -5,8 +5,10 @@ each at its own path; the pathological ones are the pages that made a crawl hang
 
 - `/read/patologis/paragraf`: 10^6 `<p>` (8 MB), whose cleaning time grows quadratically (hours);
 - `/read/patologis/baca-juga`: 50,000 "Baca juga" promo links after a real body (minutes);
-- `/read/patologis/lambat`: 6,000 promo links, a page that is merely slow to clean (seconds), used with a
-  small time limit where a test needs a page that reliably outlasts it.
+- `/read/patologis/lambat` (and `/read/patologis/lambat-lagi`, the same): 6,000 promo links by default, a
+  page that is merely slow to clean (seconds) and under the cleaner's cheap pre-checks (element and link
+  counts, which turn the two above away at once), used with a small time limit where a test needs a page
+  that reliably outlasts it.
 
 All are listed in `/rss` (the feed the stub spider of tests/stubspiders.py reads; `/atom.xml` is empty),
 normal ones first. `python tests/hostilesite.py [N]` serves it by hand.
@@ -30,6 +32,7 @@ from localsite.pages import article_page
 PARAGRAPHS_PATH = "/read/patologis/paragraf"
 PROMOS_PATH = "/read/patologis/baca-juga"
 SLOW_PATH = "/read/patologis/lambat"
+SLOW_PATH_2 = "/read/patologis/lambat-lagi"
 #: Promo links on the slow page: about 2 s of cleaning on a 2-core machine, far over a test's 0.5 s limit.
 SLOW_PROMOS = 6_000
 
@@ -67,18 +70,31 @@ def normal_articles(count: int) -> list[Article]:
 
 
 class HostileSite:
-    """`with HostileSite(normal=50, pathological=(PARAGRAPHS_PATH,)) as site: ...` serves the site.
+    """`with HostileSite(normal=50, pathological=(PARAGRAPHS_PATH,)) as site: ...` serves the site;
+    `slow_promos` is the number of promo links on the slow pages.
 
     `site.requests` counts the requests per path.
     """
 
     def __init__(
-        self, normal: int = 50, pathological: Sequence[str] = (PARAGRAPHS_PATH, PROMOS_PATH)
+        self,
+        normal: int = 50,
+        pathological: Sequence[str] = (PARAGRAPHS_PATH, PROMOS_PATH),
+        slow_promos: int = SLOW_PROMOS,
     ) -> None:
         self.normal = normal_articles(normal)
         self.pathological = list(pathological)
         self._pages: dict[str, bytes | Article] = {a.path: a for a in self.normal}
-        builders = {PARAGRAPHS_PATH: paragraphs_page, PROMOS_PATH: promos_page, SLOW_PATH: _slow_page}
+
+        def slow(canonical: str) -> bytes:
+            return promos_page(slow_promos, canonical)
+
+        builders = {
+            PARAGRAPHS_PATH: paragraphs_page,
+            PROMOS_PATH: promos_page,
+            SLOW_PATH: slow,
+            SLOW_PATH_2: slow,
+        }
         self._builders = {path: builders[path] for path in self.pathological}
         self._lock = threading.Lock()
         self.requests: dict[str, int] = {}
@@ -169,10 +185,6 @@ class HostileSite:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
-
-
-def _slow_page(canonical: str = "") -> bytes:
-    return promos_page(SLOW_PROMOS, canonical)
 
 
 if __name__ == "__main__":

@@ -61,21 +61,23 @@ def _records(db: Path) -> dict[str, dict]:
 
 
 def test_crawl_with_pathological_pages_finishes_and_each_costs_at_most_a_limit(tmp_path: Path) -> None:
-    """10^6 paragraphs and 50,000 "Baca juga" links (hours and minutes of cleaning) among 40 normal
-    articles: the crawl ends, every normal article is stored clean once, and each pathological one is
-    stored with its limit as the error, raw HTML kept: lxml alone needs about 400 MB for the paragraphs,
-    over the 300 MB limit; the promos stay under it and run into the 4 s time limit. The progress
-    extension is removed: the exit status does not depend on it."""
+    """Three pathological pages among 40 normal articles, one for each defence: 10^6 paragraphs (lxml needs
+    about 400 MB to parse them: over the 180 MB limit before the cleaner can count them), 50,000 "Baca
+    juga" links (turned away by the cleaner's pre-check once parsed), and 9,000 of them, under the
+    pre-check but seconds to clean (over the 1 s time limit). The crawl ends, every normal article is
+    stored clean once, each pathological one with its reason and its raw HTML. The progress extension is
+    removed: the exit status does not depend on it."""
     db = tmp_path / "news.sqlite"
-    with HostileSite(normal=40, pathological=(PARAGRAPHS_PATH, PROMOS_PATH)) as site:
+    pathological = (PARAGRAPHS_PATH, PROMOS_PATH, SLOW_PATH)
+    with HostileSite(normal=40, pathological=pathological, slow_promos=9_000) as site:
         started = time.monotonic()
         done = _crawl(
             site,
             db,
             "-s",
-            "CLEANER_TIMEOUT=4",
+            "CLEANER_TIMEOUT=1",
             "-s",
-            "CLEANER_MEMORY_MB=300",
+            "CLEANER_MEMORY_MB=180",
             "-s",
             'EXTENSIONS={"scraper.extensions.CrawlProgress": null}',
             cwd=tmp_path,
@@ -86,20 +88,18 @@ def test_crawl_with_pathological_pages_finishes_and_each_costs_at_most_a_limit(t
     records = _records(db)
     assert set(rows_per_url(db).values()) == {1}
     assert {url for url, r in records.items() if r["status"] == "ok"} == site.normal_urls
-    paragraphs, promos = records[site.base_url + PARAGRAPHS_PATH], records[site.base_url + PROMOS_PATH]
+    paragraphs, promos, slow = (records[site.base_url + path] for path in pathological)
     assert (paragraphs["status"], paragraphs["error"]) == (
         "error",
-        "over the 300 MB memory limit (CLEANER_MEMORY_MB)",
+        "over the 180 MB memory limit (CLEANER_MEMORY_MB)",
     )
-    assert (promos["status"], promos["error"]) == ("error", "gave up after 4 s (CLEANER_TIMEOUT)")
+    assert promos["status"] == "error" and promos["error"].startswith("page too complex")
+    assert (slow["status"], slow["error"]) == ("error", "gave up after 1 s (CLEANER_TIMEOUT)")
     with ArticleStore(db) as store:
         assert len(store.raw_pages(site.base_url + PARAGRAPHS_PATH).bodies[0]) > 8_000_000
-    assert summary_count(done.stdout, "stored") == 42
-    assert (
-        summary_count(done.stdout, "cleaning errors")
-        == summary_count(done.stdout, "over a cleaning limit")
-        == 2
-    )
+    assert summary_count(done.stdout, "stored") == 43
+    assert summary_count(done.stdout, "cleaning errors") == 3
+    assert summary_count(done.stdout, "over a cleaning limit") == 2
 
 
 def _stored(db: Path) -> int:

@@ -23,13 +23,15 @@ from crawl_helpers import (
     summary_count,
     worker_pids,
 )
-from hostilesite import PROMOS_PATH, SLOW_PATH, SLOW_PROMOS, HostileSite, normal_articles, promos_page
+from hostilesite import SLOW_PATH, SLOW_PATH_2, SLOW_PROMOS, HostileSite, normal_articles, promos_page
 from localsite.pages import article_page
 
 from scraper.storage import ArticleStore
 
-#: 50,000 promo links (minutes of cleaning) and 10,000 (seconds): both outlast any grace given here.
-PATHOLOGICAL = (PROMOS_PATH, SLOW_PATH)
+#: Two pages of 9,000 promo links: seconds of cleaning each, under the cleaner's pre-checks, so that both
+#: workers are busy on pages that outlast any grace given here.
+PATHOLOGICAL = (SLOW_PATH, SLOW_PATH_2)
+SLOW = 9_000
 
 
 def _start_crawl(site: HostileSite, db: Path, cwd: Path, *extra: str) -> subprocess.Popen[str]:
@@ -58,8 +60,8 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
-def _cleaning_pathological_pages(site: HostileSite, crawl: subprocess.Popen[str]) -> list[int]:
-    """Wait until both pathological pages (fetched first: Scrapy's queue is LIFO) are being cleaned, and
+def _cleaning_slow_pages(site: HostileSite, crawl: subprocess.Popen[str]) -> list[int]:
+    """Wait until both slow pages (fetched first: Scrapy's queue is LIFO) are being cleaned, and
     return every process below the crawl then: workers, the fork server, the resource tracker."""
     _wait_for(lambda: all(site.requests.get(p) for p in PATHOLOGICAL) and len(worker_pids(crawl.pid)) == 2)
     time.sleep(0.5)
@@ -75,16 +77,16 @@ def _assert_all_gone(processes: list[int]) -> None:
     assert not [pid for pid in processes if alive(pid)], "processes outlived the crawl"
 
 
-def test_sigterm_ends_a_crawl_cleaning_pathological_pages_in_bounded_time(tmp_path: Path) -> None:
-    """Both workers are on pages that outlast the grace (one would take the full 60 s time limit); the
-    first SIGTERM gives cleaning half of the 2 s NEWSCLEAN_SHUTDOWN_TIMEOUT. What was cleaned is stored,
+def test_sigterm_ends_a_crawl_cleaning_slow_pages_in_bounded_time(tmp_path: Path) -> None:
+    """Both workers are on pages that outlast the grace (seconds each); the first SIGTERM gives cleaning
+    half of the 2 s NEWSCLEAN_SHUTDOWN_TIMEOUT. What was cleaned is stored,
     what was not is left for the next run, the summary is printed and no process is left; the same
     command then finishes the crawl."""
     db = tmp_path / "news.sqlite"
-    with HostileSite(normal=20, pathological=PATHOLOGICAL) as site:
+    with HostileSite(normal=20, pathological=PATHOLOGICAL, slow_promos=SLOW) as site:
         crawl = _start_crawl(site, db, tmp_path, "-s", "NEWSCLEAN_SHUTDOWN_TIMEOUT=2")
         try:
-            processes = _cleaning_pathological_pages(site, crawl)
+            processes = _cleaning_slow_pages(site, crawl)
             signalled = time.monotonic()
             crawl.send_signal(signal.SIGTERM)
             out, err = crawl.communicate(timeout=30)
@@ -113,10 +115,10 @@ def test_sigterm_ends_a_crawl_cleaning_pathological_pages_in_bounded_time(tmp_pa
 
 def test_a_second_sigterm_stops_the_crawl_at_once(tmp_path: Path) -> None:
     db = tmp_path / "news.sqlite"
-    with HostileSite(normal=10, pathological=PATHOLOGICAL) as site:
+    with HostileSite(normal=10, pathological=PATHOLOGICAL, slow_promos=SLOW) as site:
         crawl = _start_crawl(site, db, tmp_path)  # the default 20 s NEWSCLEAN_SHUTDOWN_TIMEOUT
         try:
-            processes = _cleaning_pathological_pages(site, crawl)
+            processes = _cleaning_slow_pages(site, crawl)
             crawl.send_signal(signal.SIGTERM)
             time.sleep(0.5)
             signalled = time.monotonic()
