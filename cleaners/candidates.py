@@ -15,7 +15,7 @@ from lxml import etree
 
 from .dom import block_text
 from .rules import GENERIC_NAME, RuleSet
-from .signals import PageSignals
+from .signals import BLOCK_TAGS, PageSignals
 
 #: A match with less text than this is not a container (an empty wrapper, an icon).
 MIN_CONTAINER_CHARS = 80
@@ -23,9 +23,25 @@ MIN_CONTAINER_CHARS = 80
 #: teaser cards must not cost fifty extractions.
 MAX_MATCHES_PER_SELECTOR = 3
 
-_ITEMPROP = etree.XPath("//*[@itemprop='articleBody' or @itemprop='articlebody']")
-_ARTICLE = etree.XPath("//body//article")
-_MAIN = etree.XPath("//body//main | //body//*[@role='main']")
+_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
+#: The containers the markup itself suggests, found in one pass over the tree.
+_MARKUP = etree.XPath(
+    "//body//*[self::article or self::main or @role='main'"
+    " or @itemprop='articleBody' or @itemprop='articlebody']"
+)
+
+
+def markup_containers(tree: etree._Element) -> dict[str, list[etree._Element]]:
+    """`itemprop=articleBody`, `<article>` and `<main>` elements of the page, by kind."""
+    found: dict[str, list[etree._Element]] = {"article-body": [], "article": [], "main": []}
+    for element in _MARKUP(tree):
+        if (element.get("itemprop") or "").lower() == "articlebody":
+            found["article-body"].append(element)
+        if element.tag == "article":
+            found["article"].append(element)
+        elif element.tag == "main" or element.get("role") == "main":
+            found["main"].append(element)
+    return found
 
 
 @dataclass(slots=True)
@@ -58,24 +74,26 @@ def rule_candidates(tree: etree._Element, rules: RuleSet) -> list[Candidate]:
     return found
 
 
-def semantic_candidate(tree: etree._Element) -> Candidate | None:
+def semantic_candidate(markup: dict[str, list[etree._Element]]) -> Candidate | None:
     """The page's own `itemprop=articleBody` element (the fullest one): a statement, still to be checked."""
     best, best_size = None, MIN_CONTAINER_CHARS - 1
-    for element in _ITEMPROP(tree):
-        size = len(block_text(element))
+    for element in markup["article-body"]:
+        size = int(_TEXT_LENGTH(element))
         if size > best_size:
             best, best_size = element, size
     return Candidate("generic:article-body", best) if best is not None else None
 
 
-def generic_candidates(tree: etree._Element, signals: PageSignals) -> list[Candidate]:
-    """Containers the markup suggests (`<article>`, `<main>`) and the block around the headline."""
+def generic_candidates(markup: dict[str, list[etree._Element]], signals: PageSignals) -> list[Candidate]:
+    """Containers the markup suggests (`<article>`, `<main>`) holding the region's start, and the block
+    around the headline."""
     found = []
-    for source, xpath in (("generic:article", _ARTICLE), ("generic:main", _MAIN)):
-        elements = [e for e in xpath(tree) if isinstance(e, etree._Element)]
-        if elements:
-            best = max(elements, key=lambda e: region_share(signals, e)[0])
-            found.append(Candidate(source, best))
+    start = signals.blocks[signals.region[0]].element if signals.region else None
+    lineage = set(start.iterancestors()) | {start} if start is not None else set()
+    for kind in ("article", "main"):
+        holding = [e for e in markup[kind] if e in lineage]  # teaser <article>s do not hold the article
+        if holding:
+            found.append(Candidate(f"generic:{kind}", holding[-1]))  # the outermost one
     block = headline_block(signals)
     if block is not None:
         found.append(
@@ -87,8 +105,12 @@ def generic_candidates(tree: etree._Element, signals: PageSignals) -> list[Candi
 def inner_blocks(signals: PageSignals, element: etree._Element) -> list[int]:
     """Positions of the text blocks inside `element` (itself included), in document order."""
     positions = []
-    for node in element.iter():
+    for node in element.iter(*BLOCK_TAGS):  # blocks are block-level elements: lxml filters in C
         position = signals.position(node)
+        if position is not None:
+            positions.append(position)
+    if element.tag not in BLOCK_TAGS:  # an inline container (a <span itemprop=articleBody>)
+        position = signals.position(element)
         if position is not None:
             positions.append(position)
     return sorted(positions)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lxml import etree
@@ -28,10 +28,12 @@ from .candidates import (
     generic_candidates,
     headline_block,
     inner_blocks,
+    markup_containers,
     region_share,
     semantic_candidate,
 )
 from .container import isolate, reveal_hidden_text, wrap_loose_text
+from .dom import remove_element
 from .extract import extract_body
 from .fragment import fragment
 from .lines import LineOutcome, apply_line_rules
@@ -69,7 +71,9 @@ WHOLE_PAGE_CONTAINMENT = 0.8
 #: A generic container replaces the whole-page extraction only when it agrees with the region better by
 #: at least this margin; the whole page is not second-guessed when it agrees this well already.
 GENERIC_MARGIN = 0.02
-WHOLE_PAGE_GOOD = 0.9
+WHOLE_PAGE_GOOD = 0.95
+#: A generic container matching the region less well than this (block-level F1) is not worth a try.
+GENERIC_WORTH = 0.8
 #: Extraction inside a container that recovers less than this share of its prose narrowed down to a
 #: part of it (a standfirst, a first section): the container is then extracted whole.
 NARROWED = 0.5
@@ -142,6 +146,7 @@ class _Context:
     options: CleanOptions
     #: Prose characters of the rule candidate holding the most prose: the yardstick for small ones.
     fullest_prose: int = 0
+    markup: dict[str, list[etree._Element]] = field(default_factory=dict)
 
 
 def _prose_chars(signals: PageSignals, element: etree._Element) -> int:
@@ -162,7 +167,8 @@ def choose_body(
     ctx.fullest_prose = max((_prose_chars(signals, c.element) for c in candidates), default=0)
     verdicts: list[Verdict] = []
     pending: list[tuple[Verdict, Attempt]] = []
-    semantic = semantic_candidate(tree)
+    ctx.markup = markup_containers(tree)
+    semantic = semantic_candidate(ctx.markup)
     ordered = list(candidates)
     if semantic is not None and all(semantic.element is not c.element for c in ordered):
         ordered.append(semantic)
@@ -179,8 +185,11 @@ def choose_body(
             pending.append((verdict, attempt))
 
     generic = _best_generic(ctx)
-    spare = (generic[0], copy.deepcopy(generic[0].element), generic[1]) if generic else None
-    whole = _whole_page(ctx)  # trafilatura works on the tree itself: containers are copied before
+    # trafilatura works on the tree itself: a generic container worth trying later is copied before
+    spare = None
+    if generic is not None and generic[1] >= GENERIC_WORTH:
+        spare = (generic[0], copy.deepcopy(generic[0].element), generic[1])
+    whole = _whole_page(ctx)
     whole_text = whole.text if whole else ""
     for verdict, attempt in pending:
         agrees = bool(whole_text) and (
@@ -195,12 +204,11 @@ def choose_body(
     verdicts.append(verdict)
     enough = whole is not None and verdict.check("words", whole.words >= ctx.options.min_words)
     chosen = whole  # even when too short: the record then says how short
-    reference = signals.region_text() if signals.anchored else ""
-    whole_agreement = agreement(whole_text, reference) if reference and whole_text else 0.0
-    if spare is not None and reference and (not enough or whole_agreement < WHOLE_PAGE_GOOD):
+    if spare is not None and signals.anchored:
+        whole_agreement = signals.region_agreement(whole_text) if whole_text else 0.0
         candidate, element, score = spare
-        if not enough or score > whole_agreement:
-            alternative = _try_generic(ctx, candidate, element, reference, whole_agreement, verdicts)
+        if not enough or (whole_agreement < WHOLE_PAGE_GOOD and score > whole_agreement + GENERIC_MARGIN):
+            alternative = _try_generic(ctx, candidate, element, whole_agreement, verdicts, whole)
             if alternative is not None:
                 chosen = alternative
     if chosen is whole and enough:
@@ -336,8 +344,35 @@ def _whole_page(ctx: _Context) -> Attempt | None:
     if holder is not None and holder.tag not in ("html", "body"):
         reveal_hidden_text(holder)
         wrap_loose_text(holder)
+        _drop_link_rails(ctx, holder)
     body = extract_body(ctx.tree, ctx.url, ctx.options, isolated=False)
     return _attempt(ctx, body, "whole-page") if body is not None else None
+
+
+#: A subtree beside the article area with at least this share of link text is navigation or a rail.
+RAIL_LINK_SHARE = 0.6
+
+
+def _drop_link_rails(ctx: _Context, holder: etree._Element) -> None:
+    """Remove the link-dense subtrees beside the article area before the whole-page pass.
+
+    Menus, footers and headline rails are most of a news page; trafilatura discards them anyway, after
+    spending most of its time on them. Only siblings of the article area's ancestors go, and only those whose
+    text is mostly links, so no article text can go with them.
+    """
+    signals = ctx.signals
+    node = holder
+    for ancestor in holder.iterancestors():
+        for sibling in list(ancestor):
+            if sibling is node or not isinstance(sibling.tag, str):
+                continue
+            blocks = [signals.blocks[p] for p in inner_blocks(signals, sibling)]
+            chars = sum(b.chars for b in blocks)
+            if chars and sum(b.link_chars for b in blocks) >= RAIL_LINK_SHARE * chars:
+                remove_element(sibling)
+        node = ancestor
+        if ancestor.tag == "body":
+            break
 
 
 def _best_generic(ctx: _Context) -> tuple[Candidate, float] | None:
@@ -345,7 +380,7 @@ def _best_generic(ctx: _Context) -> tuple[Candidate, float] | None:
     if not ctx.signals.anchored:
         return None
     best: tuple[Candidate, float] | None = None
-    for candidate in generic_candidates(ctx.tree, ctx.signals):
+    for candidate in generic_candidates(ctx.markup, ctx.signals):
         coverage, precision = region_share(ctx.signals, candidate.element)
         score = 2 * coverage * precision / (coverage + precision) if coverage + precision else 0.0
         if best is None or score > best[1]:
@@ -357,23 +392,68 @@ def _try_generic(
     ctx: _Context,
     candidate: Candidate,
     element: etree._Element,
-    reference: str,
     whole_agreement: float,
     verdicts: list[Verdict],
+    whole: Attempt | None,
 ) -> Attempt | None:
     verdict = Verdict(candidate.source)
     verdicts.append(verdict)
-    attempt = _extract_copy(ctx, element, candidate.source, whole=False)
-    if attempt is None or not verdict.check("words", attempt.words >= ctx.options.min_words):
+    # first the whole-page body narrowed to the container (free); a second extraction only when that
+    # cannot be told, or when narrowing helps without being enough
+    narrowed = _whole_within(ctx, whole, candidate) if whole is not None else None
+    if narrowed is not None and narrowed.words >= ctx.options.min_words:
+        found = ctx.signals.region_agreement(narrowed.text)
+        if found >= whole_agreement + GENERIC_MARGIN:
+            return _accept_generic(verdict, narrowed, verdicts)
+        if found <= whole_agreement:
+            verdict.check("region-agreement", False)
+            return None
+    extracted = _extract_copy(ctx, element, candidate.source, whole=False)
+    if extracted is None or not verdict.check("words", extracted.words >= ctx.options.min_words):
         return None
-    better = agreement(attempt.text, reference) >= whole_agreement + GENERIC_MARGIN
+    better = ctx.signals.region_agreement(extracted.text) >= whole_agreement + GENERIC_MARGIN
     if verdict.check("region-agreement", better):
-        verdict.accepted = True
-        for other in verdicts:
-            if other.candidate == "whole-page":
-                other.check("region-agreement", False)
-        return attempt
+        return _accept_generic(verdict, extracted, verdicts)
     return None
+
+
+def _accept_generic(verdict: Verdict, attempt: Attempt, verdicts: list[Verdict]) -> Attempt:
+    verdict.check("words", True)
+    verdict.check("region-agreement", True)
+    verdict.accepted = True
+    for other in verdicts:
+        if other.candidate == "whole-page":
+            other.check("region-agreement", False)
+    return attempt
+
+
+#: The whole-page body can be narrowed to a container (no second extraction) when at least this share of
+#: its text is found among the page's blocks.
+LOCATED_ENOUGH = 0.8
+
+
+def _whole_within(ctx: _Context, whole: Attempt, candidate: Candidate) -> Attempt | None:
+    """The whole-page body narrowed to the paragraphs that come from inside `candidate`, or None when too
+    little of it can be located among the page's blocks to tell (trafilatura's flattened last resort)."""
+    signals = ctx.signals
+    inside = set(inner_blocks(signals, candidate.element))
+    kept, located, total = [], 0, 0
+    removed = list(whole.removed)
+    for paragraph in whole.paragraphs:
+        position = signals.locate(paragraph)
+        total += len(paragraph)
+        if position is None:
+            kept.append(paragraph)
+            continue
+        located += len(paragraph)
+        if position in inside:
+            kept.append(paragraph)
+        else:
+            removed.append(Removed.of(f"outside:{candidate.source}", paragraph))
+    if not total or located < LOCATED_ENOUGH * total:
+        return None
+    outcome = replace(whole.outcome, paragraphs=kept)
+    return Attempt(candidate.source, outcome, removed, whole.link_share)
 
 
 def _trim_rails(ctx: _Context, attempt: Attempt | None) -> Attempt | None:

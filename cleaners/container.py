@@ -43,6 +43,10 @@ _BLOCK_TAGS = frozenset(
 )
 
 
+_HAS_BLOCKS = etree.XPath(
+    "boolean(descendant::*[" + " or ".join(f"self::{tag}" for tag in sorted(_BLOCK_TAGS)) + "])"
+)
+
 #: Elements whose content is never split: paragraphs and lists keep their own structure, and inline
 #: elements (`<strong>Sub-heading<br><br></strong>`) must not end up holding paragraphs.
 _NOT_REGROUPED = frozenset(
@@ -59,10 +63,10 @@ def wrap_loose_text(container: etree._Element) -> None:
     The wrapper is a `<div>` when the container holds `<div>` blocks but no `<p>`: trafilatura reads divs
     as paragraphs only when a page has no `<p>` at all.
     """
-    has_blocks = any(e.tag in _BLOCK_TAGS for e in container.iterdescendants())
+    has_blocks = bool(_HAS_BLOCKS(container))
     wrapper = "p" if container.find(".//p") is not None or not has_blocks else "div"
     for element in list(container.iter()):
-        if not isinstance(element.tag, str) or element.tag in _NOT_REGROUPED:
+        if not len(element) or not isinstance(element.tag, str) or element.tag in _NOT_REGROUPED:
             continue
         children = list(element)
         if not any(child.tag in _BLOCK_TAGS for child in children) and not _has_double_break(children):
@@ -144,6 +148,7 @@ def isolate(container: etree._Element, *, whole: bool = False) -> lxml.html.Html
     return document
 
 
+_MAYBE_HIDDEN = etree.XPath("descendant-or-self::*[@style or @hidden or @aria-hidden]")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 #: A hidden element with at least this many characters of paragraphs is article text the reader reveals
 #: by paging or scrolling (later pages of an article in the same file), not a popover or a menu.
@@ -157,9 +162,7 @@ def reveal_hidden_text(container: etree._Element) -> int:
     that a site ships in one file and pages through with script.
     """
     revealed = 0
-    for element in container.iter():
-        if not isinstance(element.tag, str):
-            continue
+    for element in _MAYBE_HIDDEN(container):
         style = element.get("style")
         hidden = element.get("hidden") is not None or element.get("aria-hidden") == "true"
         if not hidden and not (style and _HIDDEN_STYLE.search(style)):

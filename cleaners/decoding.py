@@ -2,7 +2,8 @@
 
 UTF-8 is tried before the declared charset because the commonest lie on news sites is a page declared
 ISO-8859-1/windows-1252 that is really UTF-8; a byte string that decodes as strict UTF-8 is almost never
-anything else.
+anything else. A page that is UTF-8 but for a few broken bytes stays UTF-8 (the broken bytes become U+FFFD):
+handed to charset detection it comes out as mac-latin2 or cp1250, the whole text mojibake.
 """
 
 from __future__ import annotations
@@ -68,7 +69,12 @@ def decode_html(data: bytes, http_encoding: str | None = None) -> tuple[str, str
         return _decode_utf8(data), "utf-8"
     except UnicodeDecodeError:
         pass
-    for candidate in (_normalise(http_encoding), declared_charset(data)):
+    declared = [_normalise(http_encoding), declared_charset(data)]
+    if _mostly_utf8(data, declared_utf8="utf-8" in declared):
+        # a UTF-8 page with a few broken bytes (a truncated multi-byte character, one pasted cp1252 quote):
+        # replacing those few beats a detector's guess, which turns the whole text into mojibake
+        return strip_control_chars(data.decode("utf-8", "replace")), "utf-8"
+    for candidate in declared:
         if candidate and candidate != "utf-8":
             try:
                 return strip_control_chars(data.decode(candidate)), candidate
@@ -78,6 +84,22 @@ def decode_html(data: bytes, http_encoding: str | None = None) -> tuple[str, str
     encoding = _normalise(best.encoding) if best is not None else None
     encoding = encoding or "cp1252"
     return strip_control_chars(data.decode(encoding, "replace")), encoding
+
+
+#: Invalid UTF-8 sequences tolerated per valid multi-byte character (and at most this many outright
+#: when the page does not say it is UTF-8).
+_BROKEN_PER_VALID = 0.01
+_BROKEN_UNDECLARED = 8
+
+
+def _mostly_utf8(data: bytes, *, declared_utf8: bool) -> bool:
+    """True when the bytes are UTF-8 but for a few invalid sequences."""
+    text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd") - data.decode("utf-8", "ignore").count("\ufffd")
+    valid = sum(1 for char in text if ord(char) > 127) - text.count("\ufffd")
+    if declared_utf8:
+        return broken <= max(_BROKEN_UNDECLARED, _BROKEN_PER_VALID * valid)
+    return valid >= 20 and broken <= max(1, min(_BROKEN_UNDECLARED, 2 * _BROKEN_PER_VALID * valid))
 
 
 def _decode_utf8(data: bytes) -> str:

@@ -24,7 +24,9 @@ def extract_body(
     """
     document = trafilatura.bare_extraction(
         tree,
-        url=url,
+        # no URL: trafilatura would resolve every link against it (about 1 ms a page) and we never read
+        # link targets, only which text sits in links
+        url=None,
         fast=isolated and not options.fallback,
         favor_precision=options.favor_precision,
         include_comments=False,

@@ -313,6 +313,25 @@ def strip_credit_label(value: str | None) -> str | None:
     return _CREDIT_LABEL.sub("", value).strip() or None
 
 
+_URL_DATE = re.compile(
+    r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?:/|$|[-_])"
+)
+_TIME_DATETIME = etree.XPath("//body//time[@datetime]/@datetime")
+
+
+def _date_from_markup(tree: etree._Element, url: str | None) -> str | None:
+    """A `<time datetime>` in the body, or a /YYYY/MM/DD/ date in the URL: cheap, tried before htmldate."""
+    for value in _TIME_DATETIME(tree)[:3]:
+        found = normalise_date(str(value))
+        if found:
+            return found
+    match = _URL_DATE.search(urlsplit(url).path) if url else None
+    if match:
+        year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
 def _date_from_page(tree: etree._Element) -> str | None:
     """Last resort when no JSON-LD or meta tag dates the article: htmldate's reading of the page (day only).
 
@@ -341,7 +360,7 @@ def _credits_from_tags(md: Metadata) -> None:
     md.tags = kept
 
 
-def extract_metadata(tree: etree._Element, outlet_meta: MetaRules = ()) -> Metadata:
+def extract_metadata(tree: etree._Element, outlet_meta: MetaRules = (), url: str | None = None) -> Metadata:
     """Collect metadata: the first generic source that has a field wins, then the outlet's own tags."""
     md = Metadata()
     for obj in _json_ld_objects(tree):
@@ -420,7 +439,7 @@ def extract_metadata(tree: etree._Element, outlet_meta: MetaRules = ()) -> Metad
         md.language = _language(equiv[0]) if equiv else None
     _credits_from_tags(md)
     _apply_outlet_meta(md, tree, outlet_meta)
-    md.date_published = md.date_published or _date_from_page(tree)
+    md.date_published = md.date_published or _date_from_markup(tree, url) or _date_from_page(tree)
     md.tags = list(dict.fromkeys(md.tags))
     md.authors = list(dict.fromkeys(md.authors))
     return md

@@ -10,13 +10,15 @@ from __future__ import annotations
 import unicodedata
 
 #: Soft hyphen, zero-width space, word joiner, zero-width no-break space (BOM).
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+_INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 
 
 def normalize_text(text: str) -> str:
     """NFC form, invisible characters removed, runs of whitespace folded to one space, ends stripped."""
     if not text.isascii():
-        text = text.translate(_INVISIBLE)
+        for char in _INVISIBLE:
+            if char in text:
+                text = text.replace(char, "")
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())

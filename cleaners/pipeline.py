@@ -189,7 +189,7 @@ def _finish(
 
 
 def _fill_metadata(result: CleanResult, tree: etree._Element, rules: RuleSet) -> Metadata:
-    md = extract_metadata(tree, rules.meta)
+    md = extract_metadata(tree, rules.meta, result.url)
     result.title = md.title
     result.authors = md.authors
     result.editor = md.editor

@@ -1,10 +1,10 @@
 """Pruning the page tree by rule selectors, so that rules can only remove boilerplate, never the article.
 
 Speed: most drop selectors are plain element tests (`.baca-juga`, `ins.adsbygoogle`, `#box_fly`). Run as
-XPath one by one they cost about half a millisecond each on a big page. Here every selector contributes one
-necessary condition (a class or id substring, an attribute, a tag) to a single XPath that finds the few
-elements worth testing in C; the exact tests then run in Python on those few. Selectors with combinators
-or `:has()` still run as XPath.
+XPath one by one they cost about half a millisecond each on a big page (and one XPath OR-ing a hundred
+`contains()` tests is slower still: libxml2 evaluates them one by one on every element). Here they become
+Python tests behind one regex over each element's class and id strings, each distinct string searched once;
+selectors with combinators or `:has()` still run as XPath.
 
 Safety: a rule written for one page can match something else on the next page (a modifier class on the
 article's wrapper, a teaser card's class on the article). Pruning therefore never removes a protected
@@ -15,6 +15,7 @@ holds a large share of the page's paragraph text.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,19 +40,21 @@ ARTICLE_MIN_CHARS = 400
 
 @dataclass(frozen=True, slots=True)
 class _Simple:
-    """A selector branch as a Python test, plus an XPath condition every match satisfies."""
+    """A selector branch as a Python test, plus what an element must show to be worth testing."""
 
     name: str
     test: Test
-    condition: str
+    keys: tuple[str, ...] = ()  # substrings of class/id, one of which a match must contain
+    tags: tuple[str, ...] = ()  # tags a match must have, when the branch names no class or id
+    attrs: tuple[str, ...] = ()  # attributes a match must carry, when it names neither
+    anything: bool = False  # none of these: every element is a candidate
 
 
-def _xpath_string(value: str) -> str:
-    if "'" not in value:
-        return f"'{value}'"
-    if '"' not in value:
-        return f'"{value}"'
-    return "concat(" + ', "\'", '.join(f"'{part}'" for part in value.split("'")) + ")"
+@dataclass(slots=True)
+class _Needs:
+    keys: list[str]
+    tags: list[str]
+    attrs: list[str]
 
 
 def _attrib_test(name: str, operator: str, value: str | None) -> Test:
@@ -74,44 +77,39 @@ def _attrib_test(name: str, operator: str, value: str | None) -> Test:
     return lambda e: (v := get(e)) is not None and check(v)
 
 
-def _compile(node: object, conditions: list[str]) -> Test:
-    """A Python test for a parsed compound selector; raises ValueError for what it cannot express.
-
-    `conditions` collects XPath conditions that a match must satisfy, sharpest last.
-    """
+def _compile(node: object, needs: _Needs) -> Test:
+    """A Python test for a parsed compound selector; raises ValueError for what it cannot express."""
     if isinstance(node, Element):
         tag = node.element
         if not tag or tag == "*":
             return lambda e: True
         tag = tag.lower()
-        if tag.isalnum():
-            conditions.insert(0, f"self::{tag}")
+        needs.tags.append(tag)
         return lambda e: e.tag == tag
     if isinstance(node, Class):
-        inner = _compile(node.selector, conditions)
-        conditions.append(f"contains(@class, {_xpath_string(node.class_name)})")
+        inner = _compile(node.selector, needs)
+        needs.keys.append(node.class_name)
         return lambda e, c=node.class_name: c in (e.get("class") or "").split() and inner(e)
     if isinstance(node, Hash):
-        inner = _compile(node.selector, conditions)
-        conditions.append(f"@id = {_xpath_string(node.id)}")
+        inner = _compile(node.selector, needs)
+        needs.keys.append(node.id)
         return lambda e, i=node.id: e.get("id") == i and inner(e)
     if isinstance(node, Attrib):
         if node.namespace:
             raise ValueError("namespaced attribute")
-        inner = _compile(node.selector, conditions)
+        inner = _compile(node.selector, needs)
         value = node.value.value if node.value is not None else None
         name = node.attrib.lower()
-        if not name.replace("-", "").replace("_", "").isalnum():
-            raise ValueError("unusual attribute name")
-        if value and node.operator not in ("!=", "exists"):
-            conditions.append(f"contains(@{name}, {_xpath_string(value)})")
-        elif node.operator != "!=":
-            conditions.append(f"@{name}")
+        if name in ("class", "id"):
+            if value and node.operator not in ("!=", "exists"):
+                needs.keys.append(value)
+        elif node.operator != "!=" and re.fullmatch(r"[a-z][\w-]*", name):
+            needs.attrs.append(name)
         test = _attrib_test(name, node.operator, value)
         return lambda e: test(e) and inner(e)
     if isinstance(node, Negation):
-        inner = _compile(node.selector, conditions)
-        negated = _compile(node.subselector, [])
+        inner = _compile(node.selector, needs)
+        negated = _compile(node.subselector, _Needs([], [], []))
         return lambda e: inner(e) and not negated(e)
     raise ValueError(f"unsupported selector part {type(node).__name__}")
 
@@ -127,12 +125,20 @@ def _simple(selector: Selector) -> tuple[_Simple, ...] | None:
     for branch in branches:
         if branch.pseudo_element:
             return None
-        conditions: list[str] = []
+        needs = _Needs([], [], [])
         try:
-            test = _compile(branch.parsed_tree, conditions)
+            test = _compile(branch.parsed_tree, needs)
         except (ValueError, KeyError):
             return None
-        out.append(_Simple(selector.name, test, conditions[-1] if conditions else "true()"))
+        # a class or id key is the sharpest filter: `div.video` must not make every div a candidate
+        if needs.keys:
+            out.append(_Simple(selector.name, test, keys=tuple(needs.keys[:1])))
+        elif needs.attrs:
+            out.append(_Simple(selector.name, test, attrs=tuple(needs.attrs[:1])))
+        elif needs.tags:
+            out.append(_Simple(selector.name, test, tags=tuple(needs.tags[:1])))
+        else:
+            out.append(_Simple(selector.name, test, anything=True))
     return tuple(out)
 
 
@@ -152,9 +158,13 @@ def _token_test(rule: TokenRule) -> Test:
 @dataclass(frozen=True, slots=True)
 class _Plan:
     simple: tuple[_Simple, ...]
+    key_regex: re.Pattern[str] | None
+    tags: frozenset[str]
+    attrs: tuple[str, ...]
+    anything: bool
     xpath: tuple[Selector, ...]
-    #: The elements worth a closer look, found in C.
-    prefilter: etree.XPath | None
+    #: The elements worth a closer look, found in C: those with a class or id, a plain tag or attribute.
+    prefilter: etree.XPath
 
 
 @lru_cache(maxsize=256)
@@ -167,25 +177,47 @@ def _plan(selectors: tuple[Selector, ...], tokens: tuple[TokenRule, ...] = ()) -
             xpath.append(selector)
         else:
             simple.extend(compiled)
-    for rule in tokens:
-        conditions = " or ".join(
-            f"contains(@class, {_xpath_string(p)}) or starts-with(@id, {_xpath_string(p)})"
-            for p in rule.prefixes
-        )
-        simple.append(_Simple(rule.name, _token_test(rule), conditions))
-    conditions = sorted({s.condition for s in simple})
-    prefilter = None
-    if conditions:
-        where = "true()" if "true()" in conditions else " or ".join(conditions)
-        prefilter = etree.XPath(f"descendant-or-self::*[{where}]")
-    return _Plan(tuple(simple), tuple(xpath), prefilter)
+    simple.extend(_Simple(rule.name, _token_test(rule), keys=rule.prefixes) for rule in tokens)
+    keys = sorted({k for s in simple for k in s.keys}, key=len, reverse=True)
+    regex = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
+    tags = frozenset(t for s in simple for t in s.tags)
+    attrs = tuple(sorted({a for s in simple for a in s.attrs}))
+    anything = any(s.anything for s in simple)
+    tests = [
+        "@class",
+        "@id",
+        *(f"self::{t}" for t in sorted(tags) if re.fullmatch(r"[a-z][a-z0-9]*", t)),
+        *(f"@{a}" for a in attrs),
+    ]
+    prefilter = etree.XPath(
+        "descendant-or-self::*" if anything else f"descendant-or-self::*[{' or '.join(tests)}]"
+    )
+    return _Plan(tuple(simple), regex, tags, attrs, anything, tuple(xpath), prefilter)
 
 
 def _candidates(tree: etree._Element, plan: _Plan) -> list[tuple[etree._Element, str]]:
-    found = []
-    if plan.prefilter is None:
+    found: list[tuple[etree._Element, str]] = []
+    if not plan.simple:
         return found
+    regex, tags, attrs = plan.key_regex, plan.tags, plan.attrs
+    seen: dict[str, bool] = {}  # pages repeat the same class strings; search each once
     for element in plan.prefilter(tree):
+        if (
+            not plan.anything
+            and element.tag not in tags
+            and not any(element.get(a) is not None for a in attrs)
+        ):
+            marks = element.get("class")
+            ident = element.get("id")
+            if ident:
+                marks = f"{marks} {ident}" if marks else ident
+            if not marks or regex is None:
+                continue
+            hit = seen.get(marks)
+            if hit is None:
+                hit = seen[marks] = regex.search(marks) is not None
+            if not hit:
+                continue
         for simple in plan.simple:
             if simple.test(element):
                 found.append((element, simple.name))
@@ -214,6 +246,8 @@ class _Guard:
 
     def holds_the_page(self, elements: list[etree._Element], rule: str) -> bool:
         """True when the rule's matches together hold a large share of the page's readable text."""
+        if sum(int(_TEXT_LENGTH(e)) for e in elements) < ARTICLE_MIN_CHARS:  # an upper bound, in C
+            return False
         total = 0
         for element in elements:
             total += _readable_chars(element)
@@ -228,6 +262,8 @@ class _Guard:
         if element in self.protected:
             logger.debug("%s matched a body candidate or an ancestor of one; kept", rule)
             return False
+        if int(_TEXT_LENGTH(element)) < ARTICLE_MIN_CHARS:  # an upper bound, in C
+            return True
         chars = _paragraph_chars(element)
         if chars >= ARTICLE_MIN_CHARS and chars >= ARTICLE_SHARE * self.page_chars():
             logger.debug("%s matched an element holding %d characters of paragraphs; kept", rule, chars)

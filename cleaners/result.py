@@ -44,7 +44,7 @@ _UNSPACED = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u
 def count_words(text: str) -> int:
     """Words as the record's `word_count` counts them: `\\w+` runs (the metric's tokens), with runs of
     scripts written without spaces counted by their length."""
-    if text.isascii():
+    if text.isascii() or _UNSPACED.search(text) is None:
         return len(_WORD.findall(text))
     total = 0
     for run in _WORD.findall(text):

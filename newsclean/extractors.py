@@ -11,15 +11,21 @@ from collections.abc import Callable
 
 import trafilatura
 
-from cleaners import clean_html
+from cleaners import CleanResult, clean_html
 
-Extractor = Callable[[bytes, str | None], str]
+#: Page bytes and URL in; the body text out, or newsclean's whole record (scoring reads its `text` and how
+#: the body was chosen).
+Extractor = Callable[[bytes, str | None], "str | CleanResult"]
 
 OURS = "newsclean"
 
 
 def newsclean_text(html: bytes, url: str | None) -> str:
     return clean_html(html, url).text
+
+
+def newsclean_result(html: bytes, url: str | None) -> CleanResult:
+    return clean_html(html, url)
 
 
 def trafilatura_text(html: bytes, url: str | None) -> str:
@@ -37,7 +43,7 @@ def trafilatura_default_text(html: bytes, url: str | None) -> str:
 
 #: What `eval` scores, ours first; names are the keys of the JSON report.
 EVAL_SYSTEMS: dict[str, Extractor] = {
-    OURS: newsclean_text,
+    OURS: newsclean_result,
     "trafilatura": trafilatura_text,
     "trafilatura_precision": trafilatura_precision_text,
 }

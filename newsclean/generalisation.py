@@ -26,6 +26,7 @@ from cleaners.evaluation import GoldPage, PageScore, find_leaks, overall, read_p
 from cleaners.rules import RuleRegistry, default_registry
 
 from .mutations import MUTATIONS, Mutation, mutate, unmutated
+from .scoring import Output, body_sources
 from .variants import MODES, registry_for
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class _Scored:
     leaks: list[str]
     status: str = "ok"
     source: str | None = None
+    rejected: tuple[str, ...] = ()
 
     def figures(self) -> dict[str, Any]:
         return {
@@ -68,12 +70,17 @@ def _score(text: str, page: GoldPage, leaks: Sequence[str], result: CleanResult 
         find_leaks(text, leaks),
         result.status if result else "ok",
         result.body_source if result else None,
+        tuple(result.rejected_rules()) if result else (),
     )
 
 
 def _totals(rows: list[_Scored]) -> dict[str, Any]:
     total = overall([row.score for row in rows])
+    sources = {}
+    if any(row.source for row in rows):
+        sources = body_sources([Output("", None, row.source, row.rejected) for row in rows])
     return {
+        **sources,
         "pages": total.pages,
         "f1": round(total.f1, DIGITS),
         "precision": round(total.precision, DIGITS),

@@ -6,10 +6,13 @@ Kept apart from the command so tests and notebooks can score without going throu
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from cleaners import CleanResult
 from cleaners.evaluation import (
     GoldPage,
     PageScore,
@@ -29,18 +32,39 @@ logger = logging.getLogger(__name__)
 DIGITS = 4
 
 
-def _run(extract: Extractor, html: bytes, url: str | None, system: str, where: str) -> tuple[str, str | None]:
-    """The system's text, or "" plus the reason when it raised (scored as an empty output, never skipped)."""
+@dataclass(frozen=True, slots=True)
+class Output:
+    """A system's body text on one page; for newsclean also how the body was chosen."""
+
+    text: str
+    error: str | None = None
+    body_source: str | None = None
+    rejected: tuple[str, ...] = ()
+
+
+def _run(extract: Extractor, html: bytes, url: str | None, system: str, where: str) -> Output:
+    """The system's output, or "" and the reason when it raised (scored as an empty output, not skipped)."""
     try:
-        return extract(html, url), None
+        found = extract(html, url)
     except Exception as exc:  # one failing extractor must not abort the evaluation
         logger.warning("%s failed on %s: %s", system, where, exc)
-        return "", f"{type(exc).__name__}: {exc}"
+        return Output("", f"{type(exc).__name__}: {exc}")
+    if isinstance(found, CleanResult):
+        return Output(found.text, None, found.body_source, tuple(found.rejected_rules()))
+    return Output(found)
+
+
+def body_sources(outputs: Sequence[Output]) -> dict[str, Any]:
+    """How many bodies came from each kind of source (outlet, profile, generic, whole-page, jsonld), and
+    which rule files had their containers rejected, how often: a template change shows up here."""
+    kinds = Counter((o.body_source or "none").partition(":")[0] for o in outputs)
+    rejected = Counter(name for o in outputs for name in o.rejected)
+    return {"bodies": dict(kinds.most_common()), "container_rejected": dict(rejected.most_common())}
 
 
 def _outputs(
     label: str, path: Path, url: str | None, systems: Mapping[str, Extractor], errors: list[dict[str, str]]
-) -> dict[str, tuple[str, str | None]] | None:
+) -> dict[str, Output] | None:
     """Every system's output on one page, or None (and an entry in `errors`) when the file cannot be read."""
     try:
         html = read_page(path)
@@ -73,19 +97,23 @@ def score_gold_pages(pages: Sequence[GoldPage], systems: Mapping[str, Extractor]
     leaks: dict[str, list[int]] = {name: [] for name in systems}
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, str]] = []
+    produced: dict[str, list[Output]] = {name: [] for name in systems}
     for page in pages:
         outputs = _outputs(page.name, page.path, page.url, systems, errors)
         if outputs is None:
             continue
         row: dict[str, Any] = {"page": page.name, "file": page.path.name, "url": page.url, "systems": {}}
-        for name, (text, error) in outputs.items():
-            score = score_page(text, page.gold)
-            leaked = find_leaks(text, page.leaks)
+        for name, output in outputs.items():
+            produced[name].append(output)
+            score = score_page(output.text, page.gold)
+            leaked = find_leaks(output.text, page.leaks)
             scores[name].append(score)
             leaks[name].append(len(leaked))
             figures: dict[str, Any] = {**_figures(score), "leaks": len(leaked), "leaked": leaked}
-            if error:
-                figures["error"] = error
+            if output.error:
+                figures["error"] = output.error
+            if output.body_source:
+                figures["body_source"] = output.body_source
             row["systems"][name] = figures
         rows.append(row)
     totals = {
@@ -97,6 +125,9 @@ def score_gold_pages(pages: Sequence[GoldPage], systems: Mapping[str, Extractor]
         }
         for name in systems
     }
+    for name, outputs in produced.items():
+        if any(o.body_source for o in outputs):
+            totals[name].update(body_sources(outputs))
     return {"pages": rows, "overall": totals, "errors": errors}
 
 
@@ -110,7 +141,8 @@ def score_snippet_set(pages: Sequence[SnippetPage], systems: Mapping[str, Extrac
         if outputs is None:
             continue
         row: dict[str, Any] = {"page": page.path.name, "url": page.url, "systems": {}}
-        for name, (text, error) in outputs.items():
+        for name, output in outputs.items():
+            text, error = output.text, output.error
             tallies[name].add(text, page.with_, page.without)
             found, unwanted = count_snippets(text, page.with_, page.without)
             figures: dict[str, Any] = {

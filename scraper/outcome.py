@@ -25,8 +25,10 @@ OVER_LIMIT = ("newsclean/clean_timeout", "newsclean/clean_over_memory")
 INTERRUPTED = "newsclean/clean_interrupted"
 #: Articles that reached the pipelines, or were found already stored: the crawl did crawl something.
 ARTICLE_EVENTS = ("stored", "updated", "not_article", "duplicate", "clean_error", "skipped_stored")
-#: Pages the spiders refused as articles before any pipeline saw them (a PDF, a page with no article signals).
-SPIDER_REFUSED = ("newsclean/spider/not_article", "newsclean/spider/not_html")
+#: Pages the spiders refused before any pipeline saw them: text that is not HTML is not an article; a binary
+#: body (an image or PDF where a page should be) is a fetch error (spiders/content.py).
+SPIDER_NOT_ARTICLES = ("newsclean/spider/not_html",)
+SPIDER_FETCH_ERRORS = ("newsclean/spider/binary_body",)
 _STATUS = "downloader/response_status_count/"
 _ROBOTS_STATUS = "robotstxt/response_status_count/"
 _IGNORED = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest"
@@ -35,7 +37,7 @@ _IGNORED = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest"
 def summary(stats: Mapping[str, Any]) -> dict[str, int]:
     """The outcome counters of a crawl by label (SUMMARY_COUNTERS order), then fetch errors and requests."""
     counts = {label: _int(stats, key) for label, key in SUMMARY_COUNTERS}
-    counts["not articles"] += sum(_int(stats, key) for key in SPIDER_REFUSED)
+    counts["not articles"] += sum(_int(stats, key) for key in SPIDER_NOT_ARTICLES)
     counts["over a cleaning limit"] = sum(_int(stats, key) for key in OVER_LIMIT)
     counts["left for the next run"] = _int(stats, INTERRUPTED)
     counts["fetch errors"] = fetch_errors(stats)
@@ -51,7 +53,8 @@ def fetch_errors(stats: Mapping[str, Any]) -> int:
     """
     failed_responses = _by_status(stats, _STATUS, 400) - _by_status(stats, _ROBOTS_STATUS, 400)
     exceptions = _int(stats, "downloader/exception_count") - _int(stats, _IGNORED)
-    return max(0, failed_responses + exceptions - _int(stats, "retry/count"))
+    refused = sum(_int(stats, key) for key in SPIDER_FETCH_ERRORS)
+    return max(0, failed_responses + exceptions - _int(stats, "retry/count")) + refused
 
 
 def pages_fetched(stats: Mapping[str, Any]) -> int:

@@ -17,7 +17,9 @@ USER_AGENT = "newsclean/0.1 (+https://github.com/newsclean/newsclean; research c
 # --- politeness -------------------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
+#: Per site (registrable domain: subdomains share it), enforced at any delay (scraper/downloader.py says why).
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOADER = "scraper.downloader.PoliteDownloader"
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -30,6 +32,10 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# Scrapy stops sending requests while the responses in its scraper exceed this many bytes (default 5 MB): a
+# 12 MB sitemap of 100,000 URLs held every download back until all its entries were scheduled (34 s here).
+# Room for one sitemap at NEWSCLEAN_LISTING_MAXSIZE plus pages, so its first articles are fetched at once.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 64 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -40,6 +46,14 @@ REDIRECT_MAX_TIMES = 5
 DOWNLOADER_MIDDLEWARES = {
     # Runs before robots.txt and the download: stored articles are never requested again.
     "scraper.middlewares.SkipStoredMiddleware": 50,
+    # robots.txt as RFC 9309 says (5xx/unreachable: disallow all; 4xx: allow all), per host, once per crawl.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.robots.RobotsPolicyMiddleware": 100,
+}
+
+SPIDER_MIDDLEWARES = {
+    # Drops article requests for stored articles as the spiders yield them, before they are scheduled.
+    "scraper.middlewares.SkipStoredSpiderMiddleware": 950,
 }
 
 # Clean (in the bounded worker pool), then drop duplicates (by canonical URL and title, which cleaning reads),
@@ -51,7 +65,7 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
-    "scraper.extensions.CrawlProgress": 500,
+    "scraper.extensions.CrawlProgress": 510,
 }
 
 # --- newsclean ---------------------------------------------------------------------------------------------
@@ -59,8 +73,18 @@ EXTENSIONS = {
 NEWSCLEAN_DB = "output/newsclean.sqlite"
 #: Revisit stored articles older than this many days (None: never refetch).
 NEWSCLEAN_REFETCH_AFTER_DAYS = None
-#: Print a live progress line on stderr (only when stderr is a terminal).
+#: Show progress: a live line on stderr when it is a terminal, else a log line (cron, pipes, log files).
 NEWSCLEAN_PROGRESS = True
+#: Seconds between redraws of the live line, and between progress log lines.
+NEWSCLEAN_PROGRESS_INTERVAL = 0.5
+NEWSCLEAN_PROGRESS_LOG_INTERVAL = 60.0
+#: Bytes a sitemap or feed may have, downloaded or decompressed (the sitemap protocol's 50 MB); every other
+#: response keeps DOWNLOAD_MAXSIZE.
+NEWSCLEAN_LISTING_MAXSIZE = 50 * 1024 * 1024
+#: Log a line every this many entries read from one sitemap or feed.
+NEWSCLEAN_LISTING_PROGRESS_EVERY = 10_000
+#: Pages stitched into one article at most; a longer pagination is cut there with a warning.
+NEWSCLEAN_ARTICLE_MAX_PAGES = 20
 #: `newsclean crawl`: seconds the first SIGINT/SIGTERM waits for articles in flight (their cleaning gets
 #: half of it) before the crawl is stopped at once; a second signal stops it at once.
 NEWSCLEAN_SHUTDOWN_TIMEOUT = 20.0

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleaners import RECORD_FIELDS
+from scraper.sites import same_site
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -131,6 +132,7 @@ class ArticleStore:
         try:
             self._db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
             self._db.row_factory = sqlite3.Row
+            self._db.create_function("same_site", 2, same_site, deterministic=True)
             self._db.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: a commit survives the process being killed (it is in the OS's hands);
             # only a power cut may drop the last commits, and those articles are simply fetched again.
@@ -193,10 +195,14 @@ class ArticleStore:
     def find(self, url: str) -> tuple[str, str] | None:
         """(stored URL, fetched_at) of the article stored under or reached from this URL, if any.
 
-        Matches the row's URL, the URL it was requested as (redirects), its canonical URL and its aliases.
+        Matches the row's URL, the URL it was requested as (redirects), its aliases, and its canonical URL
+        when that is on the row's own site: an article's identity is the URL it was fetched at, and a
+        canonical pointing to another site (a syndicated copy, a hostile page) must not make the article
+        there "stored".
         """
         row = self._db.execute(
-            """SELECT url, fetched_at FROM articles WHERE url = ?1 OR requested_url = ?1 OR canonical_url = ?1
+            """SELECT url, fetched_at FROM articles
+               WHERE url = ?1 OR requested_url = ?1 OR (canonical_url = ?1 AND same_site(url, canonical_url))
                UNION ALL
                SELECT a.url, a.fetched_at FROM url_aliases AS u JOIN articles AS a ON a.url = u.url
                WHERE u.alias = ?1

@@ -1,14 +1,16 @@
 """Reading sitemaps and feeds into entries (URL + announced date/title), tolerating broken input.
 
-Pure functions over bytes, so they are tested without a crawl. A malformed document is reported through
-`Listing.error` together with whatever entries could be salvaged before the damage: the spider counts and logs
-the error and still uses the salvage, so a truncated sitemap loses only what is really missing.
+Pure functions over bytes, so they are tested without a crawl. `read_sitemap`/`read_feed` yield entries as
+they are parsed (the spider requests articles while a big sitemap is still being read); `parse_sitemap` and
+`parse_feed` collect them into a `Listing`. A malformed document is reported through `error` together with
+whatever entries could be salvaged before the damage: the spider counts and logs the error and still uses the
+salvage, so a truncated sitemap loses only what is really missing.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from io import BytesIO
@@ -74,39 +76,78 @@ def gunzip_if_needed(body: bytes, max_size: int = 0) -> bytes:
     return data
 
 
-def _complete_items(
-    body: bytes, names: tuple[str, ...], convert: Callable[[etree._Element], Entry | None]
-) -> tuple[str, list[Entry], str | None]:
-    """Root element name and the entries of every item element that was complete before any damage."""
-    if not body.strip():
-        return "", [], "empty document"
-    root_kind, entries, error = "", [], None
-    events = etree.iterparse(
-        BytesIO(body), events=("start", "end"), resolve_entities=False, no_network=True, remove_comments=True
-    )
-    try:
-        for event, el in events:
-            if event == "start":
-                root_kind = root_kind or _local(el.tag)
-            elif _local(el.tag) in names:
-                if entry := convert(el):
-                    entries.append(entry)
-                el.clear()
-    except etree.XMLSyntaxError as exc:
-        error = f"malformed XML: {exc}"
-    return root_kind, entries, error
+class Reader:
+    """The entries of a sitemap or feed as they are parsed, so a crawl can request the first articles of a
+    100,000-URL sitemap before the last ones are read.
+
+    `kind` is known once the reader is opened (the root element); `error` and `count` are final once the
+    entries have been iterated. Only items complete before any damage are yielded.
+    """
+
+    def __init__(
+        self,
+        body: bytes,
+        names: tuple[str, ...],
+        convert: Callable[[etree._Element], Entry | None],
+        error: str | None = None,
+    ) -> None:
+        self.kind = ""
+        self.error = error
+        self.count = 0
+        self._names = names
+        self._convert = convert
+        self._lines: list[bytes] | None = None
+        self._events: Iterator[tuple[str, etree._Element]] = iter(())
+        if error is not None:
+            return
+        if not body.strip():
+            self.error = "empty document"
+            return
+        stripped = body.lstrip()
+        if stripped[:4].lower() == b"http":  # a plain-text sitemap: one URL a line
+            self.kind, self._lines = "text", stripped.splitlines()
+            return
+        self._events = etree.iterparse(
+            BytesIO(body),
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            remove_comments=True,
+        )
+        try:
+            for event, el in self._events:
+                if event == "start":
+                    self.kind = _local(el.tag)
+                    break
+        except etree.XMLSyntaxError as exc:
+            self.error = f"malformed XML: {exc}"
+
+    def __iter__(self) -> Iterator[Entry]:
+        if self._lines is not None:
+            for line in self._lines:
+                url = line.strip().decode("utf-8", "replace")
+                if url.startswith(("http://", "https://")):
+                    self.count += 1
+                    yield Entry(url)
+            return
+        try:
+            for event, el in self._events:
+                if event == "end" and _local(el.tag) in self._names:
+                    entry = self._convert(el)
+                    el.clear()
+                    if entry:
+                        self.count += 1
+                        yield entry
+        except etree.XMLSyntaxError as exc:
+            self.error = f"malformed XML: {exc}"
 
 
-def parse_sitemap(body: bytes, base_url: str = "", max_size: int = 0) -> Listing:
-    """A sitemap index, a urlset (plain or Google News), or a plain-text sitemap (one URL a line)."""
+def read_sitemap(body: bytes, base_url: str = "", max_size: int = 0) -> Reader:
+    """A sitemap index, a urlset (plain or Google News), or a plain-text sitemap (kind "urlset")."""
     try:
         body = gunzip_if_needed(body, max_size)
     except (zlib.error, ValueError) as exc:
-        return Listing("", error=f"bad gzip data: {exc}")
-    stripped = body.lstrip()
-    if stripped[:4].lower() == b"http":
-        urls = [line.strip().decode("utf-8", "replace") for line in stripped.splitlines()]
-        return Listing("urlset", [Entry(u) for u in urls if u.startswith(("http://", "https://"))])
+        return Reader(b"", (), _no_entry, error=f"bad gzip data: {exc}")
 
     def convert(node: etree._Element) -> Entry | None:
         loc = _text(_child(node, "loc"))
@@ -115,16 +156,20 @@ def parse_sitemap(body: bytes, base_url: str = "", max_size: int = 0) -> Listing
         news = _child(node, "news")
         published = parse_date(_text(_child(news, "publication_date"))) if news is not None else None
         title = _text(_child(news, "title")) if news is not None else None
-        return Entry(urljoin(base_url, loc), published or parse_date(_text(_child(node, "lastmod"))), title)
+        url = loc if loc.startswith(("http://", "https://")) else urljoin(base_url, loc)
+        return Entry(url, published or parse_date(_text(_child(node, "lastmod"))), title)
 
-    kind, entries, error = _complete_items(body, ("sitemap", "url"), convert)
-    if kind not in ("sitemapindex", "urlset"):
-        return Listing("", error=error or f"not a sitemap (root element <{kind or '?'}>)")
-    return Listing(kind, entries, error)
+    reader = Reader(body, ("sitemap", "url"), convert)
+    if reader.kind == "text":
+        reader.kind = "urlset"
+    elif reader.kind not in ("sitemapindex", "urlset"):
+        reader.error = reader.error or f"not a sitemap (root element <{reader.kind or '?'}>)"
+        reader.kind, reader._events = "", iter(())
+    return reader
 
 
-def parse_feed(body: bytes, base_url: str = "") -> Listing:
-    """RSS 0.9x/1.0/2.0 or Atom: item/entry links with their dates and titles."""
+def read_feed(body: bytes, base_url: str = "") -> Reader:
+    """RSS 0.9x/1.0/2.0 (kind "rss") or Atom ("atom"): item/entry links with their dates and titles."""
 
     def convert(item: etree._Element) -> Entry | None:
         url = _item_link(item)
@@ -136,10 +181,32 @@ def parse_feed(body: bytes, base_url: str = "") -> Listing:
                 break
         return Entry(urljoin(base_url, url), when, _text(_child(item, "title")))
 
-    kind, entries, error = _complete_items(body, ("item", "entry"), convert)
-    if kind not in ("rss", "rdf", "feed"):
-        return Listing("", error=error or f"not a feed (root element <{kind or '?'}>)")
-    return Listing("atom" if kind == "feed" else "rss", entries, error)
+    reader = Reader(body, ("item", "entry"), convert)
+    if reader.kind in ("rss", "rdf", "feed"):
+        reader.kind = "atom" if reader.kind == "feed" else "rss"
+    else:
+        reader.error = reader.error or f"not a feed (root element <{reader.kind or '?'}>)"
+        reader.kind, reader._events, reader._lines = "", iter(()), None
+    return reader
+
+
+def _listing(reader: Reader) -> Listing:
+    entries = list(reader)
+    return Listing(reader.kind, entries, reader.error)
+
+
+def parse_sitemap(body: bytes, base_url: str = "", max_size: int = 0) -> Listing:
+    """`read_sitemap` with every entry read into a list."""
+    return _listing(read_sitemap(body, base_url, max_size))
+
+
+def parse_feed(body: bytes, base_url: str = "") -> Listing:
+    """`read_feed` with every entry read into a list."""
+    return _listing(read_feed(body, base_url))
+
+
+def _no_entry(el: etree._Element) -> Entry | None:
+    return None
 
 
 def _item_link(item: etree._Element) -> str | None:

@@ -1,16 +1,23 @@
-"""Running `newsclean crawl` in a subprocess against the local site (a reactor cannot restart in-process)."""
+"""Running crawls in a subprocess against local sites (a reactor cannot restart in-process): `newsclean crawl`
+as a user would, or one spider alone through tests/localsite/runner.py (`crawl`: items and stats as JSON)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+#: DOWNLOAD_MAXSIZE of spider crawls: below the local site's 3 MB page.
+MAXSIZE = 1024 * 1024
 #: Fast and deterministic against 127.0.0.1; the 3 MB page is over the size limit.
 FAST = (
     "-s",
@@ -98,3 +105,40 @@ def worker_pids(pid: int) -> list[int]:
         except OSError:
             continue
     return named
+
+
+@dataclass
+class Crawl:
+    """What one spider crawl yielded (RawArticle fields as JSON), its stats and its log."""
+
+    items: list[dict]
+    stats: dict
+    log: str
+
+    @property
+    def paths(self) -> list[str]:
+        return [url_path(item["url"]) for item in self.items]
+
+    def item(self, path: str) -> dict:
+        (found,) = [i for i in self.items if url_path(i["url"]) == path]
+        return found
+
+
+def url_path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def crawl(tmp_path: Path, spider: str, *args: str, settings: tuple[str, ...] = ()) -> Crawl:
+    """One spider crawl (no article database, no cleaning) with `-a` args and `-s` settings."""
+    out = tmp_path / f"{spider}-{len(list(tmp_path.iterdir()))}"
+    cmd = [sys.executable, "-m", "tests.localsite.runner", str(out), spider]
+    for arg in args:
+        cmd += ["-a", arg]
+    for setting in (f"DOWNLOAD_MAXSIZE={MAXSIZE}", *settings):
+        cmd += ["-s", setting]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=180, check=False)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    items = [json.loads(line) for line in (out / "items.jsonl").read_text(encoding="utf-8").splitlines()]
+    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    return Crawl(items, stats, proc.stderr)

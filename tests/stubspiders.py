@@ -1,9 +1,9 @@
 """A minimal feed spider that follows the spider contract (scraper/items.py), for the crawl-infra tests.
 
 It lets the storage/pipeline/CLI tests run a real Scrapy crawl without depending on how the production
-spiders discover articles: RSS/Atom links → article requests (`newsclean_article`), `rel=next` pages →
-continuations, one RawArticle per article with every page. Run as `newsclean crawl spider:stubfeed ...`
-with `-s SPIDER_MODULES=stubspiders` and tests/ on PYTHONPATH.
+spiders discover articles: RSS/Atom links → article requests (`scraper.meta.ARTICLE`), `rel=next` pages →
+continuations (`scraper.meta.CONTINUATION`), one RawArticle per article with every page. Run as
+`newsclean crawl spider:stubfeed ...` with `-s SPIDER_MODULES=stubspiders` and tests/ on PYTHONPATH.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 
+from scraper import meta
 from scraper.items import RawArticle
 
 
@@ -36,8 +37,7 @@ class StubFeedSpider(scrapy.Spider):
         links = response.xpath("//item/link/text()").getall() + response.xpath("//entry/link/@href").getall()
         for link in links:
             url = response.urljoin(link.strip())
-            meta = {"newsclean_article": True, "newsclean_url": url}
-            yield scrapy.Request(url, callback=self.parse_article, meta=meta)
+            yield scrapy.Request(url, callback=self.parse_article, meta={meta.ARTICLE: True, meta.URL: url})
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         if response.xpath("//meta[@property='og:type']/@content").get() != "article":
@@ -45,13 +45,13 @@ class StubFeedSpider(scrapy.Spider):
         pages = [*response.meta.get("stub_pages", []), (response.url, response.body)]
         next_page = response.xpath("//link[@rel='next']/@href").get()
         if next_page:
-            meta = {
-                "newsclean_article": True,
-                "newsclean_url": response.meta["newsclean_url"],
-                "newsclean_continuation": True,
+            follow = {
+                meta.ARTICLE: True,
+                meta.URL: response.meta[meta.URL],
+                meta.CONTINUATION: True,
                 "stub_pages": pages,
             }
-            yield response.follow(next_page, callback=self.parse_article, meta=meta, dont_filter=True)
+            yield response.follow(next_page, callback=self.parse_article, meta=follow, dont_filter=True)
             return
         yield RawArticle(
             url=pages[0][0],
@@ -59,6 +59,6 @@ class StubFeedSpider(scrapy.Spider):
             pages=[url for url, _ in pages],
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             encodings=[None] * len(pages),
-            requested_url=response.meta["newsclean_url"],
+            requested_url=response.meta[meta.URL],
             source="feed",
         )

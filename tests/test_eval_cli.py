@@ -154,3 +154,72 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["eval", str(tmp_path / "missing")]) == 2
     assert main(["eval", str(tmp_path)]) == 2  # no gold pages
     assert "no PAGE.html" in capsys.readouterr().err
+
+
+def test_generalisation_modes_side_by_side(small_gold: Path, tmp_path: Path) -> None:
+    out = tmp_path / "modes.json"
+    args = ["eval", str(small_gold), "--rules", "off", "--leave-one-template-out", "--json", "-o", str(out)]
+    assert main(args) == 0
+    modes = json.loads(out.read_text(encoding="utf-8"))["modes"]
+    assert list(modes["overall"]) == [
+        "rules-off",
+        "leave-one-template-out",
+        "trafilatura",
+        "trafilatura_precision",
+    ]
+    assert [p["page"] for p in modes["pages"]] == ["anpandu_kompas-singlepage", "tisorlawan_detik_1"]
+    for page in modes["pages"]:
+        assert page["rules-off"]["status"] == "ok" and page["rules-off"]["body_source"]
+
+
+def test_mutations_are_scored_against_trafilatura(small_gold: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mutations.json"
+    assert (
+        main(["eval", str(small_gold), "--mutate", "decoy-card,renamed-classes", "--json", "-o", str(out)])
+        == 0
+    )
+    mutations = json.loads(out.read_text(encoding="utf-8"))["mutations"]
+    assert list(mutations) == ["renamed-classes", "decoy-card"]
+    for mutation in mutations.values():
+        assert mutation["overall"]["newsclean"]["pages"] == 2
+        assert {"newsclean", "trafilatura", "unmutated_f1", "failures"} <= set(mutation["pages"][0])
+
+
+def test_unknown_mutation_and_baseline_without_file_are_usage_errors(
+    small_gold: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval", str(small_gold), "--mutate", "bogus"]) == 2
+    assert "unknown mutation 'bogus'" in capsys.readouterr().err
+    assert main(["eval", str(small_gold), "--update-baseline"]) == 2
+    assert "need --baseline" in capsys.readouterr().err
+
+
+def test_baseline_written_compared_and_moved_only_on_purpose(
+    small_gold: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    baseline = tmp_path / "baseline.json"
+    base = [
+        "eval",
+        str(small_gold),
+        "--rules",
+        "off",
+        "-o",
+        str(tmp_path / "report.txt"),
+        "--baseline",
+        str(baseline),
+    ]
+    assert main([*base, "--update-baseline"]) == 0
+    floors = json.loads(baseline.read_text(encoding="utf-8"))["floors"]
+    assert set(floors["rules-off"]) == {"f1_min", "leaks_max", "not_ok_max"}
+    assert main(base) == 0  # the same figures pass
+    raised = json.loads(baseline.read_text(encoding="utf-8"))
+    raised["floors"]["rules-off"]["f1_min"] = 1.01
+    baseline.write_text(json.dumps(raised), encoding="utf-8")
+    capsys.readouterr()
+    assert main(base) == 1
+    assert "baseline: rules-off: f1" in capsys.readouterr().err
+    assert main([*base, "--update-baseline"]) == 1  # would lower a floor
+    assert "--allow-regression" in capsys.readouterr().err
+    assert json.loads(baseline.read_text(encoding="utf-8"))["floors"]["rules-off"]["f1_min"] == 1.01
+    assert main([*base, "--update-baseline", "--allow-regression"]) == 0
+    assert json.loads(baseline.read_text(encoding="utf-8"))["floors"]["rules-off"]["f1_min"] < 1.0

@@ -291,6 +291,7 @@ def test_summary_and_exit_status_come_from_the_crawls_own_stats(tmp_path: Path) 
         "newsclean/skipped_stored": 7,
         "newsclean/not_article": 1,
         "newsclean/spider/not_html": 1,
+        "newsclean/spider/binary_body": 1,  # a JPEG where a page should be
         "newsclean/clean_error": 2,
         "newsclean/clean_timeout": 1,
         "downloader/request_count": 20,
@@ -306,7 +307,7 @@ def test_summary_and_exit_status_come_from_the_crawls_own_stats(tmp_path: Path) 
     counts = summary(stats)
     assert (counts["stored"], counts["skipped as already stored"], counts["not articles"]) == (5, 7, 2)
     assert (counts["cleaning errors"], counts["over a cleaning limit"]) == (2, 1)
-    assert (counts["fetch errors"], counts["requests"]) == (2, 20)
+    assert (counts["fetch errors"], counts["requests"]) == (3, 20)
     assert crawl_ran(stats)
     assert crawl_ran({"newsclean/skipped_stored": 3})  # nothing new: the feeds only listed stored articles
     assert crawl_ran({"downloader/response_status_count/200": 2, "robotstxt/response_status_count/200": 1})

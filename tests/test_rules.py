@@ -196,3 +196,33 @@ def test_fast_pruning_matches_exactly_what_the_css_selects(registry: RuleRegistr
         simple_selectors = tuple(sel for sel, compiled in fast if compiled)
         walked = {e for e, _ in _candidates(tree, _plan(simple_selectors))}
         assert walked == {e for sel in simple_selectors for e in sel.xpath(tree)}, page.name
+
+
+def test_generic_rules_may_not_match_part_of_a_class(tmp_path: Path) -> None:
+    """`[class*=newsletter]` in the generic file matched `category-newsletter` on a WordPress <article>."""
+    path = _write(tmp_path, "_generic.toml", "[drop]\nnewsletter = '[class*=newsletter]'\n")
+    with pytest.raises(RulesError, match=r"_generic\.toml.*whole class/id tokens"):
+        parse_rules_file(path)
+    outlet = _write(tmp_path, "outlet.toml", "domains = ['a.example']\n[drop]\nx = '[class*=newsletter]'\n")
+    assert parse_rules_file(outlet).drop  # an outlet's own selectors may (they are still protected)
+
+
+@pytest.mark.parametrize(
+    "bad", ["[drop_tokens]\nx = 'not a token!'\n", "[drop_tokens]\nx = []\n", "drop_tokens = 3\n"]
+)
+def test_bad_token_rules_are_errors_naming_the_file(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(RulesError, match=r"tokens\.toml"):
+        parse_rules_file(_write(tmp_path, "tokens.toml", _DOMAIN + bad))
+
+
+def test_token_rules_match_whole_token_prefixes() -> None:
+    from cleaners.pruning import prune
+
+    tree = lxml.html.document_fromstring(
+        "<html><body><div class='baca-juga__list'>a</div><div class='box category-baca-juga'>b</div>"
+        "<div id='div-gpt-ad-123'>c</div><p>d</p></body></html>"
+    )
+    rules = RuleRegistry.load().ruleset(None)
+    removed: list = []
+    prune(tree, rules.drop, removed, tokens=rules.drop_tokens)
+    assert [" ".join(e.text_content().split()) for e in tree.xpath("//body/*")] == ["b", "d"]

@@ -7,15 +7,13 @@ continuation pages never fetched or yielded as articles of their own.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from crawl_helpers import ROOT, Crawl, crawl
 from localsite import (
     ABOUT_PATH,
     ARTICLES,
@@ -31,43 +29,6 @@ from localsite import (
     REDIRECT_TARGET,
     LocalNewsSite,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
-MAXSIZE = 1024 * 1024
-
-
-@dataclass
-class Crawl:
-    items: list[dict]
-    stats: dict
-    log: str
-
-    @property
-    def paths(self) -> list[str]:
-        return [_path(item["url"]) for item in self.items]
-
-    def item(self, path: str) -> dict:
-        (found,) = [i for i in self.items if _path(i["url"]) == path]
-        return found
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def crawl(tmp_path: Path, spider: str, *args: str, settings: tuple[str, ...] = ()) -> Crawl:
-    out = tmp_path / f"{spider}-{len(list(tmp_path.iterdir()))}"
-    cmd = [sys.executable, "-m", "tests.localsite.runner", str(out), spider]
-    for arg in args:
-        cmd += ["-a", arg]
-    for setting in (f"DOWNLOAD_MAXSIZE={MAXSIZE}", *settings):
-        cmd += ["-s", setting]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=180, check=False)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    items = [json.loads(line) for line in (out / "items.jsonl").read_text(encoding="utf-8").splitlines()]
-    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
-    return Crawl(items, stats, proc.stderr)
 
 
 def _requested_paths(site: LocalNewsSite) -> Counter[str]:
@@ -104,12 +65,14 @@ def test_sitemap_crawl_yields_exactly_the_expected_articles(
     assert set(requested) >= FAILING_PATHS
     _assert_no_refetch(localsite)
     stats = result.stats
-    assert stats["newsclean/sitemap_errors"] == 1  # the malformed sitemap; its complete entry was kept
-    assert stats["newsclean/not_html"] == 1  # the PDF
-    assert stats["newsclean/not_article"] == 1  # the about page
-    assert stats["newsclean/fetch_errors"] == 2  # the 404 and the oversized page
-    assert stats["newsclean/continuation_skipped"] == 1
-    assert stats["newsclean/multipage_articles"] == 1
+    assert stats["newsclean/spider/sitemap_errors"] == 1  # the malformed sitemap; its complete entry was kept
+    assert stats["newsclean/spider/binary_body/pdf"] == 1  # the PDF
+    assert stats["newsclean/spider/not_article_page"] == 1  # the about page
+    assert stats["newsclean/spider/fetch_errors"] == 2  # the 404 and the oversized page
+    assert stats["newsclean/spider/fetch_errors/http_404"] == 1
+    assert stats["newsclean/spider/fetch_errors/oversized"] == 1
+    assert stats["newsclean/spider/continuation_skipped"] == 1
+    assert stats["newsclean/spider/multipage_articles"] == 1
     assert stats["retry/count"] == 1
     menhub = result.item(BY_KEY["menhub"].path)
     assert (menhub["title_hint"], menhub["published_hint"]) == (
@@ -148,7 +111,7 @@ def test_link_crawl_detects_articles_and_stitches_pages(localsite: LocalNewsSite
     requested = set(localsite.requests)
     assert not DISALLOWED_PATHS & requested
     assert "/sitemap.xml" not in requested
-    assert result.stats["newsclean/not_article"] >= 3  # homepage, section pages, about page
+    assert result.stats["newsclean/spider/not_article_page"] >= 3  # homepage, section pages, about page
     assert {i["source"] for i in result.items} == {"links"}
     _assert_no_refetch(localsite)
 
@@ -159,7 +122,7 @@ def test_link_crawl_depth_and_page_limits(localsite: LocalNewsSite, tmp_path: Pa
     assert sorted(shallow.paths) == sorted(on_homepage | {REDIRECT_TARGET.path})  # section links not followed
     localsite.clear_log()
     bounded = crawl(tmp_path, "site", f"url={localsite.url('/')}", "sources=links", "max_pages=4")
-    assert bounded.stats["newsclean/max_pages_reached"] >= 1
+    assert bounded.stats["newsclean/spider/max_pages_reached"] >= 1
     followed = {p for p in localsite.requests if p not in ("/", "/robots.txt") and "?page=" not in p}
     assert len(followed) == 3 and followed <= EXPECTED_ARTICLES  # the start page counts; articles first
 
@@ -168,7 +131,7 @@ def test_feed_crawl_rss_atom_and_a_broken_feed(localsite: LocalNewsSite, tmp_pat
     feeds = ",".join(localsite.url(p) for p in ("/rss", "/atom.xml", "/feed/rusak.xml"))
     result = crawl(tmp_path, "feed", f"url={feeds}")
     assert sorted(result.paths) == sorted(EXPECTED_FEED_ARTICLES)
-    assert result.stats["newsclean/feed_errors"] == 1
+    assert result.stats["newsclean/spider/feed_errors"] == 1
     assert _requested_paths(localsite)[REDIRECT_PATH] <= 1
     assert result.paths.count(REDIRECT_TARGET.path) == 1
     _assert_multipage_stitched(result, localsite)
@@ -184,7 +147,7 @@ def test_date_window_is_applied_before_requesting(localsite: LocalNewsSite, tmp_
     requested = set(localsite.requests)
     assert not (EXPECTED_ARTICLES - inside) & requested  # out-of-window articles never requested
     assert "/sitemap-arsip.xml.gz" not in requested  # its <lastmod> is before `since`
-    assert result.stats["newsclean/out_of_window"] >= 3
+    assert result.stats["newsclean/spider/out_of_window"] >= 3
 
 
 def test_max_articles_stops_the_crawl(localsite: LocalNewsSite, tmp_path: Path) -> None:

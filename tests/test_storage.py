@@ -142,3 +142,32 @@ def test_status_filter_selects_rows(store: ArticleStore) -> None:
     assert store.urls(["raw"]) == ["https://a.test/raw"]
     assert [r["url"] for r in store.records(["ok"])] == ["https://a.test/ok"]
     assert store.urls() == ["https://a.test/ok", "https://a.test/raw"]
+
+
+def test_a_schema_1_database_is_upgraded_in_place(tmp_path: Path) -> None:
+    """Version 2 added `body_source` and `checks`; a database written by the first release keeps its rows."""
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(
+        """CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);
+        CREATE TABLE articles (url TEXT PRIMARY KEY, requested_url TEXT, canonical_url TEXT,
+        fetched_at TEXT NOT NULL, updated_at TEXT NOT NULL, source TEXT, published_hint TEXT, title_hint TEXT,
+        pages TEXT NOT NULL, status TEXT NOT NULL, error TEXT, title TEXT, text TEXT NOT NULL DEFAULT '',
+        authors TEXT NOT NULL DEFAULT '[]',
+        editor TEXT, date_published TEXT, date_modified TEXT, description TEXT, section TEXT,
+        tags TEXT NOT NULL DEFAULT '[]', language TEXT, site_name TEXT, image TEXT, dateline TEXT,
+        word_count INTEGER NOT NULL DEFAULT 0, outlet TEXT, removed TEXT NOT NULL DEFAULT '[]');
+        INSERT INTO articles (url, fetched_at, updated_at, pages, status, text)
+        VALUES ('https://a.example/1', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', '["https://a.example/1"]',
+        'ok', 'teks lama');"""
+    )
+    db.commit()
+    db.close()
+    with ArticleStore(path) as store:
+        rows = list(store.records())
+        assert [(r["url"], r["text"], r["body_source"], r["checks"]) for r in rows] == [
+            ("https://a.example/1", "teks lama", None, [])
+        ]
+    assert sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchall() == [
+        (SCHEMA_VERSION,)
+    ]

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+#: Logger of the crawl's periodic progress lines (scraper/extensions.py), shown unless -q.
+PROGRESS_LOGGER = "scraper.extensions"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,7 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="override a Scrapy setting, as `scrapy crawl -s` does (repeatable)",
+        help="override a Scrapy or newsclean setting, as `scrapy crawl -s` does (repeatable); "
+        "any -s LOG_* (e.g. LOG_LEVEL=DEBUG) hands logging to Scrapy",
     )
 
 
@@ -156,6 +159,32 @@ def _pairs(pairs: list[str], option: str) -> Iterator[tuple[str, str]]:
         yield name.strip(), value
 
 
+class _CliLevel(logging.Filter):
+    """Records at the CLI's level or above, plus the crawl's periodic progress lines (INFO) unless -q."""
+
+    def __init__(self, level: int, quiet: bool) -> None:
+        super().__init__()
+        self.level, self.quiet = level, quiet
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level or (not self.quiet and record.name == PROGRESS_LOGGER)
+
+
+def _route_logging(settings: Any, overrides: dict[str, Any], quiet: bool) -> None:
+    """Who logs: with any `-s LOG_*` (LOG_LEVEL, LOG_FILE, LOG_FORMAT...) Scrapy's own logging, configured by
+    those settings as `scrapy crawl -s` would; otherwise the CLI's (-v/-q), which keeps the progress line
+    readable. Scrapy sets its loggers to DEBUG, so the CLI's handlers filter to the CLI's level."""
+    root = logging.getLogger()
+    if any(name.startswith("LOG_") for name in overrides):
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        return
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    logging.getLogger(PROGRESS_LOGGER).setLevel(logging.INFO)
+    for handler in root.handlers:
+        handler.addFilter(_CliLevel(max(handler.level, root.level), quiet))
+
+
 def _crawl(
     jobs: list[tuple[str, str, dict[str, Any]]], overrides: dict[str, Any], args: argparse.Namespace
 ) -> int:
@@ -182,12 +211,7 @@ def _crawl(
 
     asyncio_reactor = settings.get("TWISTED_REACTOR", "").endswith("AsyncioSelectorReactor")
     process_cls = AsyncCrawlerProcess if asyncio_reactor else CrawlerProcess
-    # Logging stays as the CLI configured it (-v/-q): Scrapy's own root handler would bury the progress line.
-    # Scrapy sets its loggers to DEBUG, so hold the CLI's handlers to the CLI's level.
-    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    root = logging.getLogger()
-    for handler in root.handlers:
-        handler.setLevel(max(handler.level, root.level))
+    _route_logging(settings, overrides, args.quiet)
     process = process_cls(settings)
     crawlers = []
     groups: dict[str, list[tuple[Any, dict[str, Any]]]] = {}

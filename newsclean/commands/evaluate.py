@@ -276,6 +276,11 @@ def render(report: dict[str, Any], details: bool) -> str:
                 for name, t in zip(systems, totals, strict=True)
             )
         )
+        blocks.extend(
+            f"{LABELS.get(name, name)} bodies: {_sources(t)}"
+            for name, t in zip(systems, totals, strict=True)
+            if "bodies" in t
+        )
         if details:
             leaked = [
                 f"  {page['page']}: {text!r}"
@@ -347,6 +352,9 @@ def render_modes(section: dict[str, Any], details: bool) -> list[str]:
             for n, t in totals.items()
         )
     )
+    for name, totals_of in totals.items():
+        if "bodies" in totals_of:
+            blocks.append(f"{MODE_LABELS.get(name, name)} bodies: {_sources(totals_of)}")
     if details:
         for name in systems:
             if name.startswith("trafilatura"):
@@ -358,6 +366,15 @@ def render_modes(section: dict[str, Any], details: bool) -> list[str]:
                 f"{MODE_LABELS.get(name, name)} leaked:\n" + ("\n".join(leaked) if leaked else "  nothing")
             )
     return blocks
+
+
+def _sources(totals: dict[str, Any]) -> str:
+    """`outlet 20, whole-page 10, generic 3; containers rejected: detik 2`."""
+    text = ", ".join(f"{kind} {n}" for kind, n in totals["bodies"].items())
+    rejected = totals.get("container_rejected") or {}
+    if rejected:
+        text += "; containers rejected: " + ", ".join(f"{name} {n}" for name, n in rejected.items())
+    return text
 
 
 def render_mutations(section: dict[str, Any], details: bool) -> list[str]:

@@ -1,7 +1,10 @@
 """Drop a second copy of an article: the same URL in this run, or the same canonical URL and title.
 
-A duplicate is dropped with a reason, and the URLs it came from are remembered as aliases of the stored
-article, so that the next run does not request them again.
+A canonical URL counts only when it is on the page's own site (registrable domain, scraper/sites.py): an
+article's identity is the URL it was fetched at, and a copy on another site pointing its canonical at the
+genuine article is a different row, not a duplicate of it. A duplicate is dropped with a reason, and the
+URLs it came from are remembered as aliases of the stored article, so that the next run does not request
+them again.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from scraper.items import RawArticle
+from scraper.sites import same_site
 from scraper.storage import crawler_store
 
 if TYPE_CHECKING:
@@ -54,7 +58,7 @@ class DedupPipeline:
         The title must match too: some sites point every page's canonical at the homepage.
         """
         canonical, title = result.get("canonical_url"), result.get("title")
-        if not canonical or not title:
+        if not canonical or not title or not same_site(url, canonical):
             return None
         owner = self._seen_canonical.get(canonical)
         if owner is None:

@@ -4,7 +4,8 @@
 
 Run from the repository root, one crawl per process (Twisted reactors do not restart). Writes
 OUT_DIR/items.jsonl (one line per RawArticle: url, pages, bodies, hints) and OUT_DIR/stats.json.
-The project's item pipelines, extra middlewares and extensions are switched off: these crawls test discovery.
+The project's item pipelines, article-database middleware and extensions are switched off: these crawls test
+discovery (robots.txt is obeyed as in a real crawl).
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ TEST_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_MAXSIZE": 1024 * 1024,
     "DOWNLOAD_TIMEOUT": 10,
     "ITEM_PIPELINES": {},
-    "DOWNLOADER_MIDDLEWARES": {},
+    # robots.txt as the crawl obeys it, without the article database
+    "DOWNLOADER_MIDDLEWARES": {
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "scraper.robots.RobotsPolicyMiddleware": 100,
+    },
     "EXTENSIONS": {},
     "LOG_LEVEL": "INFO",
     "TELNETCONSOLE_ENABLED": False,
