@@ -6,4 +6,6 @@ import sys
 
 from newsclean.cli import main
 
-sys.exit(main())
+# Guarded: worker processes started by spawn import the main module, and must not run the command again.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,8 +4,9 @@ Each subcommand lives in `newsclean/commands/<name>.py` with `add_arguments(pars
 heavy imports (Scrapy, trafilatura) happen inside `run`, so `newsclean --help` stays instant.
 
 Every way a command can fail ends here as one message on stderr and an exit status, never a traceback:
-2 for usage errors, 1 for failures (output not writable, an internal error), 130 for Ctrl-C and, quietly,
-141 (128 + SIGPIPE, what a shell reports for `cat` in the same place) when the reader of stdout went away.
+2 for usage errors, 1 for failures (output not writable, an internal error), 130 for Ctrl-C, 143 for
+SIGTERM and, quietly, 141 (128 + SIGPIPE, what a shell reports for `cat` in the same place) when the reader
+of stdout went away.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import contextlib
 import importlib
 import logging
 import os
+import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from newsclean.options import UsageError
 from newsclean.output import OutputError, ReaderGone, silence_stdout
@@ -41,6 +43,35 @@ COMMANDS: dict[str, tuple[str, str]] = {
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 EXIT_READER_GONE = 141  # 128 + SIGPIPE
+
+
+class Interrupted(BaseException):
+    """SIGTERM as an exception, as SIGINT is KeyboardInterrupt: the command stops, cleans up and says so.
+
+    A BaseException, so that no `except Exception` in between can swallow it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises Interrupted while a command runs (`newsclean crawl` installs its own handling)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,13 +112,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         name, verbose = f"newsclean {args.command}", args.verbose
         configure_logging(args.verbose, args.quiet)
-        code = int(args._run(args))
+        with sigterm_raises():
+            code = int(args._run(args))
         if sys.stdout is not None:
             sys.stdout.flush()  # a print()ed report: its broken pipe must surface here, not at exit
         return code
     except KeyboardInterrupt:
         _say(f"{name}: interrupted")
         return EXIT_INTERRUPTED
+    except Interrupted as stop:  # SIGTERM: the command stopped, as for Ctrl-C
+        _say(f"{name}: stopped by {stop}")
+        return 128 + stop.signum
     except (ReaderGone, BrokenPipeError):  # `newsclean export | head`: the reader has all it wants
         silence_stdout()
         return EXIT_READER_GONE

@@ -5,7 +5,9 @@ input at a time inside a worker, so a batch never holds more than a few pages in
 glob turns up that cannot be read as a page (a named pipe, a socket, a device, a directory that cannot be
 listed) becomes an input with a `problem`, i.e. an error record saying why, and is never opened: opening a
 FIFO would block until something writes to it. A FIFO named on the command line is read (`<(curl ...)` is
-one), but waits at most FIFO_WAIT seconds for data.
+one), but waits at most FIFO_WAIT seconds for data. Worker processes have descriptors of their own, so an
+input only this process can open (`/dev/fd/N`, what a shell hands over for `<(curl ...)`) is read here
+first (`read_here`) and its bytes go to the worker, as stdin's do.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ TEXT_SUFFIXES = (".txt", ".txt.gz")
 STDIN = "-"
 #: Seconds a named pipe given on the command line may stay silent before its input is an error.
 FIFO_WAIT = 10.0
+#: Paths that name this process's own descriptors: another process opening them gets its own.
+PROCESS_LOCAL = ("/dev/fd/", "/proc/self/", "/dev/stdin")
 #: Bytes per read: asking for --max-bytes at once would allocate all of it up front (64G, say).
 _CHUNK = 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -46,7 +50,7 @@ class InputItem:
 
     label: str
     kind: Kind
-    #: Bytes read from stdin; None for files, which are read by the worker.
+    #: Bytes read from stdin (or /dev/fd/N); None for files, which are read by the worker.
     data: bytes | None = None
     #: Why this explicitly named input cannot be used (missing file, glob matching nothing), if so.
     problem: str | None = None
@@ -182,15 +186,36 @@ def file_type(mode: int) -> str:
     return "not a regular file"
 
 
-def read_input(item: InputItem, max_bytes: int) -> bytes:
-    """The input's bytes, gunzipped when they are gzip data; at most `max_bytes`, else InputError."""
+def read_here(item: InputItem, max_bytes: int, fifo_wait: float | None = None) -> InputItem:
+    """The item with its bytes read, when only this process can open it (PROCESS_LOCAL); else as it is.
+
+    At most `max_bytes` + 1 bytes are kept, raw: the worker gunzips them and reports one too many.
+    """
+    if item.data is not None or item.problem or not item.label.startswith(PROCESS_LOCAL):
+        return item
+    try:
+        handle, _ = _open(item.label, fifo_wait)
+        with handle:
+            data = _read_at_most(handle, max_bytes + 1)
+    except InputError as exc:
+        return InputItem(item.label, item.kind, problem=str(exc))
+    except OSError as exc:
+        return InputItem(item.label, item.kind, problem=exc.strerror or str(exc))
+    return InputItem(item.label, item.kind, data=data)
+
+
+def read_input(item: InputItem, max_bytes: int, fifo_wait: float | None = None) -> bytes:
+    """The input's bytes, gunzipped when they are gzip data; at most `max_bytes`, else InputError.
+
+    A named pipe waits at most `fifo_wait` seconds for data (default FIFO_WAIT).
+    """
     if item.data is not None:
         data = item.data
         if len(data) > max_bytes:
             raise InputError(f"input is over the {max_bytes:,}-byte limit (--max-bytes)")
         return _gunzip_bytes(data, max_bytes) if data.startswith(_GZIP_MAGIC) else data
     try:
-        handle, mode = _open(item.label)
+        handle, mode = _open(item.label, fifo_wait)
         with handle:
             if stat.S_ISREG(mode):
                 head = handle.read(2)
@@ -215,8 +240,8 @@ def read_input(item: InputItem, max_bytes: int) -> bytes:
     return data
 
 
-def _open(path: str) -> tuple[BinaryIO, int]:
-    """Open for reading without blocking on a FIFO: wait at most FIFO_WAIT seconds for data in it."""
+def _open(path: str, fifo_wait: float | None = None) -> tuple[BinaryIO, int]:
+    """Open for reading without blocking on a FIFO: wait at most `fifo_wait` seconds for data in it."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
@@ -228,7 +253,7 @@ def _open(path: str) -> tuple[BinaryIO, int]:
         if stat.S_ISDIR(mode):
             raise InputError("is a directory")
         if stat.S_ISFIFO(mode):
-            _wait_for_data(fd)
+            _wait_for_data(fd, FIFO_WAIT if fifo_wait is None else fifo_wait)
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb"), mode
     except BaseException:
@@ -236,12 +261,12 @@ def _open(path: str) -> tuple[BinaryIO, int]:
         raise
 
 
-def _wait_for_data(fd: int) -> None:
+def _wait_for_data(fd: int, seconds: float) -> None:
     """On Linux a FIFO no writer has opened yet polls as not ready (no hang-up), so this waits for one."""
     poller = select.poll()
     poller.register(fd, select.POLLIN)
-    if not poller.poll(FIFO_WAIT * 1000):
-        raise InputError(f"named pipe: nothing was written to it within {FIFO_WAIT:g} s")
+    if not poller.poll(seconds * 1000):
+        raise InputError(f"named pipe: nothing was written to it within {seconds:g} s")
 
 
 def _is_socket(path: str) -> bool:

@@ -76,6 +76,20 @@ def size(value: str) -> int:
     return result
 
 
+def megabytes(value: str) -> int:
+    """Whole megabytes of memory from '512M', '2G', '1536' (a bare number is megabytes); '0': no limit."""
+    if value.strip() == "0":
+        return 0
+    match = _SIZE.match(value)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (try 512M, 2G)")
+    number, unit = float(match.group(1)), (match.group(2) or "m").lower()
+    result = int(number * 1024 ** " kmg".index(unit) / 1024**2)
+    if result < 64:
+        raise argparse.ArgumentTypeError(f"{value} is too small for a worker process (at least 64M, or 0)")
+    return result
+
+
 def text_encoding(value: str) -> str:
     """A charset Python can decode bytes with (`codecs.lookup`), as the cleaner will look it up."""
     try:

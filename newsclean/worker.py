@@ -1,31 +1,25 @@
 """What a worker does for one input: read it, clean it, and turn every failure into an error record.
 
-`clean_input` never raises, so one bad input cannot stop a batch; a worker process that dies outright
-(segfault, out of memory) is handled one level up, in `newsclean.batch`.
+`clean_input` never raises, so one bad input cannot stop a batch; an input over its time or memory limit,
+or one whose worker process dies outright (segfault, the OOM killer), is handled by the pool that runs it
+(`newsclean.pool`).
 """
 
 from __future__ import annotations
 
 import logging
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cleaners import CleanOptions, CleanResult, clean_html, clean_text
 from cleaners.decoding import BINARY_SHARE, binary_share, decode_html
 
+from . import inputs
 from .inputs import InputError, InputItem, read_input, sniff_kind
 
 logger = logging.getLogger(__name__)
 
 Record = dict[str, Any]
-
-
-class CleaningTimeout(BaseException):
-    """Over --timeout; a BaseException, so a library's `except Exception` cannot swallow it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +29,8 @@ class CleanJob:
     item: InputItem
     options: CleanOptions
     url: str | None = None
-    #: Seconds one input may take; 0 means no limit.
-    timeout: float = 0.0
+    #: Seconds a named pipe may stay silent, taken when the job is made (the worker has its own globals).
+    fifo_wait: float = field(default_factory=lambda: inputs.FIFO_WAIT)
 
 
 def make_record(path: str, result: CleanResult) -> Record:
@@ -54,17 +48,14 @@ def clean_input(job: CleanJob) -> Record:
     if item.problem:
         return error_record(item.label, item.problem, job.url)
     try:
-        with time_limit(job.timeout):
-            data = read_input(item, job.options.max_bytes)
-            result = _clean(data, job)
+        data = read_input(item, job.options.max_bytes, job.fifo_wait)
+        result = _clean(data, job)
     except InputError as exc:
         result = CleanResult.failure("error", str(exc), job.url)
-    except CleaningTimeout:
-        result = CleanResult.failure("error", f"gave up after {job.timeout:g} s (--timeout)", job.url)
-    except MemoryError:
-        result = CleanResult.failure("error", "out of memory while cleaning this input", job.url)
     except RecursionError:
         result = CleanResult.failure("error", "markup nested too deeply to process", job.url)
+    except MemoryError:
+        raise  # the pool reports it, as over the memory limit, and replaces this worker
     except Exception as exc:  # a bug must cost one record, not the batch
         logger.exception("cleaning %s failed", item.label)
         result = CleanResult.failure("error", f"internal error: {type(exc).__name__}: {exc}", job.url)
@@ -80,25 +71,3 @@ def _clean(data: bytes, job: CleanJob) -> CleanResult:
         return CleanResult.failure("error", f"binary data, not text ({share:.0%} control bytes)", job.url)
     text, _ = decode_html(data, job.options.http_encoding)
     return clean_text(text, job.options, url=job.url)
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise CleaningTimeout in this thread after `seconds` (SIGALRM; main thread only, else no limit).
-
-    Python code is interrupted between bytecodes, so a long single call into C finishes first.
-    """
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise CleaningTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

@@ -1,16 +1,41 @@
 """Cleaning a fetched article (one or more pages) into one record, with the same `clean_html` as the CLI.
 
-A plain module-level function so it can run in worker processes (the crawl pipeline, `newsclean reclean`).
+`clean_article` is what the cleaning pool runs for the crawl pipeline and `newsclean reclean` (a plain
+module-level function of picklable data, so it can run in a worker process).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cleaners import CleanOptions, CleanResult, Removed, clean_html
 from cleaners.result import count_words
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleJob:
+    """One article to clean: every page of it, raw, in reading order (it crosses the process boundary)."""
+
+    url: str
+    pages: Sequence[str]
+    bodies: Sequence[bytes]
+    encodings: Sequence[str | None] = ()
+    options: CleanOptions = field(default_factory=CleanOptions)
+
+    def time_limit(self, per_page: float) -> float:
+        """The article's time limit: `per_page` seconds for each page (0: no limit)."""
+        return per_page * max(1, len(self.pages))
+
+
+def clean_article(job: ArticleJob) -> dict[str, Any]:
+    return clean_pages(job.bodies, job.pages, job.encodings, job.options)
+
+
+def failed_article(message: str, url: str | None = None) -> dict[str, Any]:
+    """The record of an article whose cleaning did not finish (time or memory limit, crash, shutdown)."""
+    return CleanResult.failure("error", message, url).to_dict()
 
 
 def clean_pages(

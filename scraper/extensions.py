@@ -1,77 +1,26 @@
-"""Crawl extensions: the counters the closing summary needs, and progress (a live line on a terminal, a
-periodic log line elsewhere)."""
+"""Crawl extensions: progress, a live line on a terminal and a periodic log line elsewhere.
+
+Display only: it counts nothing, so the closing summary and the exit status (scraper/outcome.py, from the
+crawl's own stats) are the same with it removed.
+"""
 
 from __future__ import annotations
 
 import logging
 import shutil
 import sys
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
-from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from scraper.outcome import summary
+
 if TYPE_CHECKING:
-    from scrapy import Request
     from scrapy.crawler import Crawler
-    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
-
-#: (label, stats key) of the progress line and the closing summary, in order.
-SUMMARY_COUNTERS: tuple[tuple[str, str], ...] = (
-    ("stored", "newsclean/stored"),
-    ("updated", "newsclean/updated"),
-    ("skipped as already stored", "newsclean/skipped_stored"),
-    ("not articles", "newsclean/not_article"),
-    ("duplicates", "newsclean/duplicate"),
-    ("cleaning errors", "newsclean/clean_error"),
-    ("fetch errors", "newsclean/fetch_error"),
-)
-#: Responses received for pages other than robots.txt with a status below 400: "something was crawled".
-PAGES_OK = "newsclean/pages_ok"
-_IGNORED = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest"
-
-
-def summary(stats: Mapping[str, Any]) -> dict[str, int]:
-    """The outcome counters of a crawl by label (SUMMARY_COUNTERS order), plus requests sent."""
-    counts = {label: int(stats.get(key, 0)) for label, key in SUMMARY_COUNTERS}
-    # Pages the spiders refused before the pipeline: text that is not HTML is not an article; a binary body
-    # (an image or PDF where a page should be) is a content error (spiders/content.py).
-    counts["not articles"] += int(stats.get("newsclean/spider/not_html", 0))
-    counts["fetch errors"] += int(stats.get("newsclean/spider/binary_body", 0))
-    # Download failures (timeouts, resets, oversized bodies) surface as exceptions; skips are not failures.
-    counts["fetch errors"] += int(stats.get("downloader/exception_count", 0)) - int(stats.get(_IGNORED, 0))
-    counts["requests"] = int(stats.get("downloader/request_count", 0))
-    return counts
-
-
-class CrawlCounters:
-    """Counts fetched pages (`newsclean/pages_ok`) and HTTP error responses (`newsclean/fetch_error`).
-
-    Always on: the closing summary and the exit status use these counters whether or not progress is shown.
-    """
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> CrawlCounters:
-        extension = cls(crawler)
-        crawler.signals.connect(extension.response_received, signal=signals.response_received)
-        crawler.signals.connect(extension.spider_error, signal=signals.spider_error)
-        return extension
-
-    def response_received(self, response: Response, request: Request) -> None:
-        if urlsplit(response.url).path == "/robots.txt":
-            return
-        self.stats.inc_value(PAGES_OK if response.status < 400 else "newsclean/fetch_error")
-
-    def spider_error(self, failure: Any, response: Response) -> None:
-        self.stats.inc_value("newsclean/spider_error")
 
 
 class CrawlProgress:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -14,8 +15,9 @@ class RawArticle:
     """
 
     url: str
-    #: Raw response bodies (bytes) of every page, first page first.
-    bodies: list[bytes]
+    #: Raw response bodies (bytes) of every page, first page first (left out of the repr: Scrapy logs
+    #: dropped items, and a page can be megabytes).
+    bodies: list[bytes] = field(repr=False)
     #: URLs of every page after redirects, same order as `bodies`.
     pages: list[str]
     #: ISO 8601 UTC time the first page was fetched.
@@ -31,3 +33,6 @@ class RawArticle:
     #: Publication date and title announced by the sitemap or feed, when given (ISO 8601).
     published_hint: str | None = None
     title_hint: str | None = None
+    #: Set by the clean pipeline: `CleanResult.to_dict()` of the merged pages, or a failure record
+    #: (status `error`); None when cleaning is off, and the article is stored raw.
+    result: dict[str, Any] | None = field(default=None, repr=False)

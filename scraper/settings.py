@@ -56,12 +56,15 @@ SPIDER_MIDDLEWARES = {
     "scraper.middlewares.SkipStoredSpiderMiddleware": 950,
 }
 
+# Clean (in the bounded worker pool), then drop duplicates (by canonical URL and title, which cleaning reads),
+# then store and hand the export record to feeds.
 ITEM_PIPELINES = {
-    "scraper.pipelines.CleanStorePipeline": 300,
+    "scraper.pipelines.CleanPipeline": 300,
+    "scraper.pipelines.DedupPipeline": 400,
+    "scraper.pipelines.StorePipeline": 500,
 }
 
 EXTENSIONS = {
-    "scraper.extensions.CrawlCounters": 500,
     "scraper.extensions.CrawlProgress": 510,
 }
 
@@ -82,10 +85,18 @@ NEWSCLEAN_LISTING_MAXSIZE = 50 * 1024 * 1024
 NEWSCLEAN_LISTING_PROGRESS_EVERY = 10_000
 #: Pages stitched into one article at most; a longer pagination is cut there with a warning.
 NEWSCLEAN_ARTICLE_MAX_PAGES = 20
+#: `newsclean crawl`: seconds the first SIGINT/SIGTERM waits for articles in flight (their cleaning gets
+#: half of it) before the crawl is stopped at once; a second signal stops it at once.
+NEWSCLEAN_SHUTDOWN_TIMEOUT = 20.0
 #: Clean articles in the pipeline; False stores raw HTML only (reclean later, or benchmark the crawl alone).
 CLEANER_ENABLED = True
 #: Worker processes that clean off the reactor thread (0: one per CPU).
 CLEANER_WORKERS = 0
+#: Seconds one article may take to clean, per page; over it, its worker is killed and replaced and the
+#: article is stored with status `error` (raw HTML kept for `newsclean reclean`). 0: no limit.
+CLEANER_TIMEOUT = 60.0
+#: Resident memory (MB) one cleaning worker may use; over it, the same. 0: no limit.
+CLEANER_MEMORY_MB = 1024
 #: Extra `cleaners.CleanOptions` fields, e.g. {"strip_dateline": True}.
 CLEANER_OPTIONS: dict[str, object] = {}
 

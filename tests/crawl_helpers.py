@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -60,6 +61,50 @@ def rows_per_url(db: Path) -> Counter[str]:
 
 def urls(base_url: str, paths: frozenset[str] | set[str]) -> set[str]:
     return {base_url + path for path in paths}
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below `pid` (children of any of its threads, their children...), from /proc."""
+    found: list[int] = []
+    stack = [pid]
+    while stack:
+        parent = stack.pop()
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                kids = [int(child) for child in children.read_text().split()]
+            except OSError:  # the thread or process just ended
+                continue
+            found.extend(kids)
+            stack.extend(kids)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting to be reaped is dead: the container's init may never reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def summary_count(output: str, label: str) -> int:
+    """A figure of the crawl's closing summary (`  stored     12`)."""
+    match = re.search(rf"^\s+{re.escape(label)}\s+(\d+)$", output, re.MULTILINE)
+    assert match, f"no {label!r} line in:\n{output}"
+    return int(match.group(1))
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The cleaning worker processes below `pid` (named newsclean-clean by newsclean.pool)."""
+    named = []
+    for child in descendants(pid):
+        try:
+            if Path(f"/proc/{child}/comm").read_text().strip() == "newsclean-clean":
+                named.append(child)
+        except OSError:
+            continue
+    return named
 
 
 @dataclass

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-import newsclean.worker
+import newsclean.inputs
 from cleaners import RECORD_FIELDS, clean_html
 from newsclean.cli import main
 from scraper.storage import EXPORT_FIELDS, ArticleStore, utc_now
@@ -320,21 +320,22 @@ def test_closed_pipe_is_a_quiet_exit_141(args: list[str], db: Path, tmp_path: Pa
 # --- Ctrl-C --------------------------------------------------------------------------------------------
 
 
-def _interrupt_on_marker(data: bytes, job: newsclean.worker.CleanJob) -> object:
-    if b"INTERRUPT-HERE" in data:
+_REAL_PRINTABLE = newsclean.inputs.printable_path
+
+
+def _interrupt_on_marker(path: str) -> str:
+    """Ctrl-C in the parent as the third record comes back (cleaning runs in worker processes)."""
+    if "stop.html" in path:
         raise KeyboardInterrupt
-    return _REAL_CLEAN(data, job)
-
-
-_REAL_CLEAN = newsclean.worker._clean
+    return _REAL_PRINTABLE(path)
 
 
 @pytest.mark.parametrize("ending", ["jsonl", "csv", "parquet"])
 def test_ctrl_c_in_clean_keeps_what_was_written(
     ending: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(newsclean.worker, "_clean", _interrupt_on_marker)
-    (tmp_path / "stop.html").write_bytes(b"<html><body><p>INTERRUPT-HERE</p></body></html>")
+    monkeypatch.setattr(newsclean.inputs, "printable_path", _interrupt_on_marker)
+    (tmp_path / "stop.html").write_bytes(b"<html><body><p>Berhenti di sini.</p></body></html>")
     inputs = [str(KOMPAS), str(DETIK), str(tmp_path / "stop.html"), str(KOMPAS)]
     target = tmp_path / f"out.{ending}"
     code, _, err = run(capsys, "clean", *inputs, "--workers", "1", "-o", str(target))

@@ -76,11 +76,6 @@ def test_a_canonical_on_another_site_does_not_make_the_genuine_article_stored(
     assert rows_per_url(db) == {copying.url(ARTICLE.path): 1, genuine.url(ARTICLE.path): 1}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the pipeline's duplicate check (scraper/pipelines.py, rewritten in worktree b) still trusts a "
-    "canonical on another site; it should use scraper.sites.same_site as ArticleStore.find does",
-)
 def test_a_copy_with_a_canonical_on_another_site_is_not_dropped_as_its_duplicate(
     sites: tuple[StaticHost, StaticHost], tmp_path: Path
 ) -> None:

@@ -1,5 +1,5 @@
-"""The crawl components: the pipeline (same cleaning as `newsclean clean`, in worker processes, stored once,
-nothing lost), the skip-stored middleware and the progress line."""
+"""The crawl components: the item pipelines (clean with the same cleaning as `newsclean clean` in the bounded
+worker pool, dedup, store: stored once, nothing lost), the skip-stored middleware and the progress line."""
 
 from __future__ import annotations
 
@@ -12,15 +12,17 @@ from typing import Any
 
 import pytest
 from scrapy import Request
-from scrapy.exceptions import DropItem, IgnoreRequest
+from scrapy.exceptions import DropItem, IgnoreRequest, NotConfigured
+from scrapy.pipelines import ItemPipelineManager
 from scrapy.utils.test import get_crawler
 
 from cleaners import CleanOptions, CleanResult, clean_html
 from scraper.cleaning import clean_pages, merge_pages
-from scraper.extensions import CrawlProgress, summary
+from scraper.extensions import CrawlProgress
 from scraper.items import RawArticle
 from scraper.middlewares import SkipStoredMiddleware
-from scraper.pipelines import CleanStorePipeline
+from scraper.outcome import crawl_ran, summary
+from scraper.settings import ITEM_PIPELINES
 from scraper.storage import EXPORT_FIELDS, ArticleStore
 
 CORPUS = Path(__file__).parent / "fixtures" / "id-news"
@@ -33,24 +35,40 @@ def _article(url: str, body: bytes, **fields: Any) -> RawArticle:
 
 
 class _Run:
-    """A pipeline opened on its own database, driven on an asyncio loop as Scrapy drives it."""
+    """The project's item pipelines (ITEM_PIPELINES), built and driven by Scrapy's own pipeline manager on an
+    asyncio loop, as a crawl drives them, on their own database."""
 
     def __init__(self, db: Path, **settings: Any) -> None:
-        self.crawler = get_crawler(settings_dict={"NEWSCLEAN_DB": str(db), "CLEANER_WORKERS": 2, **settings})
-        self.pipeline = CleanStorePipeline.from_crawler(self.crawler)
+        self.crawler = get_crawler(
+            settings_dict={
+                "NEWSCLEAN_DB": str(db),
+                "CLEANER_WORKERS": 2,
+                "ITEM_PIPELINES": ITEM_PIPELINES,
+                **settings,
+            }
+        )
+        self.manager = ItemPipelineManager.from_crawler(self.crawler)
         self.db = db
+        self.loop = asyncio.new_event_loop()
+
+    def open(self) -> None:
+        self.loop.run_until_complete(self.manager.open_spider_async())
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.manager.close_spider_async())
+        self.loop.close()
 
     def process(self, *items: RawArticle) -> list[Any]:
         async def drive() -> list[Any]:
             outcomes: list[Any] = []
             for item in items:
                 try:
-                    outcomes.append(await self.pipeline.process_item(item))
+                    outcomes.append(await self.manager.process_item_async(item))
                 except DropItem as exc:
                     outcomes.append(exc)
             return outcomes
 
-        return asyncio.run(drive())
+        return self.loop.run_until_complete(drive())
 
     def stat(self, event: str) -> int:
         return self.crawler.stats.get_value(f"newsclean/{event}", 0)
@@ -62,13 +80,13 @@ def run(tmp_path: Path) -> Iterator[_Run]:
 
     def make(**settings: Any) -> _Run:
         run = _Run(tmp_path / "news.sqlite", **settings)
-        run.pipeline.open_spider()
+        run.open()
         opened.append(run)
         return run
 
     yield make  # type: ignore[misc]
     for run in opened:
-        run.pipeline.close_spider()
+        run.close()
 
 
 def test_clean_pages_is_the_cli_cleaning() -> None:
@@ -146,6 +164,7 @@ def test_unusable_pages_are_stored_with_their_error_and_the_batch_goes_on(run: A
 
 def test_cleaning_off_stores_raw_only(run: Any) -> None:
     pipe = run(CLEANER_ENABLED=False)
+    assert [type(p).__name__ for p in pipe.manager.middlewares] == ["DedupPipeline", "StorePipeline"]
     (record,) = pipe.process(_article(KOMPAS_URL, KOMPAS.read_bytes(), outlet="kompas"))
     assert (record["status"], record["text"], record["title"], record["outlet"]) == (
         "raw",
@@ -264,22 +283,48 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_progress_line_counts_outcomes_and_is_only_drawn_on_a_terminal(tmp_path: Path) -> None:
-    crawler = get_crawler(settings_dict={"NEWSCLEAN_DB": str(tmp_path / "x.sqlite")})
+def test_summary_and_exit_status_come_from_the_crawls_own_stats(tmp_path: Path) -> None:
+    """Pipeline counters, the skip middleware's, the spiders' refusals and Scrapy's downloader stats: a
+    retried 500 that then succeeded is no fetch error, robots.txt is not a page, a skip is no failure."""
     stats = {
         "newsclean/stored": 5,
         "newsclean/skipped_stored": 7,
         "newsclean/not_article": 1,
         "newsclean/spider/not_html": 1,
-        "newsclean/fetch_error": 1,
-        "downloader/exception_count": 4,
-        "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest": 3,
+        "newsclean/spider/binary_body": 1,  # a JPEG where a page should be
+        "newsclean/clean_error": 2,
+        "newsclean/clean_timeout": 1,
         "downloader/request_count": 20,
+        "downloader/response_status_count/200": 12,
+        "downloader/response_status_count/301": 1,
+        "downloader/response_status_count/404": 2,  # robots.txt and one article
+        "downloader/response_status_count/500": 2,  # retried once each: one then 200, one then a timeout
+        "robotstxt/response_status_count/404": 1,
+        "retry/count": 2,
+        "downloader/exception_count": 4,  # the final timeout and three skips
+        "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest": 3,
     }
     counts = summary(stats)
     assert (counts["stored"], counts["skipped as already stored"], counts["not articles"]) == (5, 7, 2)
-    assert (counts["fetch errors"], counts["requests"]) == (2, 20)
-    for key, value in stats.items():
+    assert (counts["cleaning errors"], counts["over a cleaning limit"]) == (2, 1)
+    assert (counts["fetch errors"], counts["requests"]) == (3, 20)
+    assert crawl_ran(stats)
+    assert crawl_ran({"newsclean/skipped_stored": 3})  # nothing new: the feeds only listed stored articles
+    assert crawl_ran({"downloader/response_status_count/200": 2, "robotstxt/response_status_count/200": 1})
+    down = {"downloader/response_status_count/200": 1, "robotstxt/response_status_count/200": 1}
+    assert not crawl_ran(down) and not crawl_ran({"downloader/exception_count": 3})
+
+
+def test_progress_line_is_drawn_from_the_stats_and_only_on_a_terminal(tmp_path: Path) -> None:
+    crawler = get_crawler(settings_dict={"NEWSCLEAN_DB": str(tmp_path / "x.sqlite")})
+    for key, value in {
+        "newsclean/stored": 5,
+        "newsclean/skipped_stored": 7,
+        "newsclean/not_article": 2,
+        "newsclean/clean_error": 1,
+        "downloader/exception_count": 1,
+        "downloader/request_count": 20,
+    }.items():
         crawler.stats.set_value(key, value)
     terminal = _Terminal()
     progress = CrawlProgress(crawler, stream=terminal)
@@ -289,3 +334,6 @@ def test_progress_line_counts_outcomes_and_is_only_drawn_on_a_terminal(tmp_path:
         "\rcrawl: 5 stored · 7 skipped · 2 not articles · 2 errors · 20 requests"
     )
     assert not CrawlProgress(crawler, stream=io.StringIO()).draw
+    off = get_crawler(settings_dict={"NEWSCLEAN_DB": str(tmp_path / "x.sqlite"), "NEWSCLEAN_PROGRESS": False})
+    with pytest.raises(NotConfigured):  # nothing to draw: the extension is not even built
+        CrawlProgress.from_crawler(off)

@@ -13,7 +13,8 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from newsclean.options import UsageError, non_negative_int, positive_int, seconds, size, text_encoding
+from newsclean.bounds import add_limit_arguments
+from newsclean.options import UsageError, non_negative_int, positive_int, size, text_encoding
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
@@ -44,8 +45,9 @@ output (UTF-8, one whole record at a time: after a failure the file holds comple
 
 exit status:
   0 at least one input was cleaned (status ok); 1 none was, or the output could not be written (disk
-  full...); 2 usage error (bad option, no input found, -o not writable); 130 interrupted (Ctrl-C), the
-  records so far kept; 141 the reader of stdout closed it early (| head), without a message.
+  full...); 2 usage error (bad option, no input found, -o not writable); 130 interrupted (Ctrl-C) or 143
+  stopped (SIGTERM), the records so far kept and the workers stopped; 141 the reader of stdout closed it
+  early (| head), without a message.
 
 examples:
   newsclean clean saved/ -o articles.jsonl
@@ -71,7 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=positive_int,
         metavar="N",
-        help=f"worker processes (default: all cores, here {os.cpu_count() or 1}); 1: in this process",
+        help=f"worker processes (default: all cores, here {os.cpu_count() or 1})",
     )
     parser.add_argument("--url", help="URL of the page (only with a single input); picks the outlet's rules")
     parser.add_argument(
@@ -103,13 +105,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SIZE",
         help="refuse inputs larger than this, after gunzip (e.g. 500K, 64M; default: 32M)",
     )
-    parser.add_argument(
-        "--timeout",
-        type=seconds,
-        default=300.0,
-        metavar="SECONDS",
-        help="give up on one input after this long (0: never; default: 300)",
-    )
+    add_limit_arguments(parser)
     parser.add_argument("--favor-precision", action="store_true", help="prefer dropping doubtful blocks")
     removed = parser.add_mutually_exclusive_group()
     removed.add_argument(
@@ -127,7 +123,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from cleaners import RECORD_FIELDS, CleanOptions, RulesError, default_registry
     from newsclean.batch import OrderedPool, default_workers
-    from newsclean.inputs import InputItem, discover, printable_path
+    from newsclean.bounds import limits
+    from newsclean.cli import Interrupted
+    from newsclean.inputs import InputItem, discover, printable_path, read_here
     from newsclean.output import OutputError
     from newsclean.progress import ProgressBar, Tally
     from newsclean.worker import CleanJob, clean_input, error_record
@@ -169,14 +167,13 @@ def run(args: argparse.Namespace) -> int:
         writer = open_writer(fmt, args.output, fields)
     except (OutputError, UsageError) as exc:
         return _usage_error(str(exc))
-    jobs = (CleanJob(item, options, url=args.url, timeout=args.timeout) for item in items)
+    jobs = (CleanJob(read_here(item, args.max_bytes), options, url=args.url) for item in items)
     workers = min(args.workers or default_workers(), len(items))
     pool = OrderedPool(
         clean_input,
         lambda job, message: error_record(job.item.label, message, job.url),
         workers=workers,
-        # the worker's own --timeout (a signal) cannot stop code stuck in C; the parent kills it a bit later
-        hard_limit=args.timeout * 1.5 + 1 if args.timeout > 0 else None,
+        limits=limits(args.timeout, args.memory_limit),
     )
     tally = Tally()
     progress = ProgressBar(len(items), sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
@@ -189,16 +186,15 @@ def run(args: argparse.Namespace) -> int:
                 tally.add(record["status"])
                 progress.advance(record["status"])
         finally:
-            results.close()  # when the loop ended early (Ctrl-C, a failed write): stop the workers now
+            results.close()  # when the loop ended early (Ctrl-C, SIGTERM, a failed write): workers killed
             progress.close()
-            pool.close()
             writer.close()  # what was written stays; a parquet file gets its footer
     except OutputError as exc:  # disk full, file too large: the records before it are whole in the file
         _summary(tally, args.quiet)
         print(f"newsclean clean: error: {exc}", file=sys.stderr)
         return EXIT_NOTHING
-    except KeyboardInterrupt:
-        _summary(tally, args.quiet)
+    except (KeyboardInterrupt, Interrupted):
+        print(f"{tally.summary()}; interrupted, {len(items) - tally.total} not cleaned", file=sys.stderr)
         raise
     _summary(tally, args.quiet)
     return EXIT_OK if tally.counts["ok"] else EXIT_NOTHING

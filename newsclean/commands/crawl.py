@@ -3,7 +3,8 @@
 TARGET is a site root (sitemaps via robots.txt, then feeds, then links), a sitemap URL, a feed URL or an
 outlet profile name (e.g. `kompas`); `spider:NAME` runs a project spider by name (arguments with -a).
 Articles already in the database are not requested again, so the same command can run from cron, and a run
-that was killed is finished by running it again.
+that was killed is finished by running it again. The first SIGINT/SIGTERM stops the crawl gracefully within
+NEWSCLEAN_SHUTDOWN_TIMEOUT seconds (summary printed, exit status 128 + the signal), a second one at once.
 """
 
 from __future__ import annotations
@@ -137,17 +138,17 @@ def _site_key(target: str, kwargs: dict[str, Any]) -> str:
     return host or str(kwargs.get("outlet") or kwargs.get("profile") or target)
 
 
-def _run_in_turn(process: Any, group: list[tuple[Any, dict[str, Any]]]) -> None:
-    """Start the first crawl of `group` now and each next one when the previous ends."""
-    if not group:
+def _run_in_turn(process: Any, group: list[tuple[Any, dict[str, Any]]], shutdown: Any) -> None:
+    """Start the first crawl of `group` now and each next one when the previous ends (unless stopping)."""
+    if not group or shutdown.requested:
         return
     (crawler, kwargs), rest = group[0], group[1:]
     logger.info("crawling with spider %s %s", crawler.spidercls.name, kwargs)
     running = process.crawl(crawler, **kwargs)
     if hasattr(running, "add_done_callback"):  # asyncio.Task (AsyncCrawlerProcess)
-        running.add_done_callback(lambda _task: _run_in_turn(process, rest))
+        running.add_done_callback(lambda _task: _run_in_turn(process, rest, shutdown))
     else:  # Deferred (CrawlerProcess on another reactor)
-        running.addBoth(lambda result: (_run_in_turn(process, rest), result)[1])
+        running.addBoth(lambda result: (_run_in_turn(process, rest, shutdown), result)[1])
 
 
 def _pairs(pairs: list[str], option: str) -> Iterator[tuple[str, str]]:
@@ -192,7 +193,9 @@ def _crawl(
     from scrapy.utils.conf import feed_process_params_from_cli
     from scrapy.utils.project import get_project_settings
 
-    from scraper.extensions import PAGES_OK, summary
+    from newsclean.pool import close_all
+    from newsclean.shutdown import GracefulShutdown
+    from scraper.outcome import crawl_ran, summary
     from scraper.storage import DEFAULT_DB, ArticleStore, StorageError
 
     settings = get_project_settings()
@@ -223,27 +226,38 @@ def _crawl(
         crawlers.append((target, crawler))
     if not crawlers:
         return EXIT_USAGE
+    shutdown = GracefulShutdown(process, settings.getfloat("NEWSCLEAN_SHUTDOWN_TIMEOUT", 20.0))
     for group in groups.values():
-        _run_in_turn(process, group)
-    process.start()
+        _run_in_turn(process, group, shutdown)
+    shutdown.install()  # instead of Scrapy's handlers: bounded, and no queued target starts once stopping
+    try:
+        process.start(install_signal_handlers=False)
+    finally:
+        close_all()  # after a forced stop the pipelines never closed their cleaning pool
     elapsed = time.monotonic() - started
 
     totals: dict[str, int] = {}
-    pages_ok = 0
+    ran = False
     for _target, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        pages_ok += int(stats.get(PAGES_OK, 0))
+        ran = ran or crawl_ran(stats)
         for label, count in summary(stats).items():
             totals[label] = totals.get(label, 0) + count
     with ArticleStore(db_path) as store:
         stored_total = len(store)
-    if not args.quiet:
-        print(f"crawl of {', '.join(t for t, _ in crawlers)} finished in {elapsed:.2f} s")
+    if not args.quiet or shutdown.requested:
+        how = "finished in"
+        if shutdown.requested:
+            how = f"stopped {'at once ' if shutdown.forced else ''}by {shutdown.signal_name} after"
+        print(f"crawl of {', '.join(t for t, _ in crawlers)} {how} {elapsed:.2f} s")
         width = max(len(label) for label in totals)
         for label, count in totals.items():
-            print(f"  {label:<{width}}  {count:>7}")
+            if count or label not in ("over a cleaning limit", "left for the next run"):
+                print(f"  {label:<{width}}  {count:>7}")
         print(f"  database: {db_path} ({stored_total} articles)")
-    if pages_ok == 0:
+    if shutdown.requested:
+        return 128 + (shutdown.signum or 0)
+    if not ran:
         print("newsclean crawl: nothing could be crawled (no page was fetched)", file=sys.stderr)
         return EXIT_NOTHING
     return EXIT_OK

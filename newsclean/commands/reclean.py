@@ -1,7 +1,8 @@
 """Re-run cleaning over the raw HTML kept in a crawl database, offline, and update the rows.
 
 Use it after a rules change (or for rows stored with CLEANER_ENABLED=False): no page is downloaded again.
-Prints how many rows changed and how statuses moved.
+Prints how many rows changed and how statuses moved. Cleaning runs in the same bounded pool as the crawl
+(time and memory limits per article); an article over a limit keeps its row as it was and is reported.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from newsclean.bounds import add_limit_arguments
 from newsclean.options import STORED_STATUSES, non_negative_int
 
 logger = logging.getLogger(__name__)
@@ -37,10 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"only rows with this cleaning status ({', '.join(STORED_STATUSES)}); repeatable; default: all",
     )
     parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    add_limit_arguments(parser, from_settings=True)
 
 
 def run(args: argparse.Namespace) -> int:
     from cleaners import CleanOptions
+    from newsclean.bounds import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, limits
+    from newsclean.cli import Interrupted
     from scraper.storage import DEFAULT_DB, RESULT_FIELDS, ArticleStore, StorageError
 
     db_path = Path(args.db or DEFAULT_DB)
@@ -50,73 +54,83 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsclean reclean: {exc}", file=sys.stderr)
         return EXIT_FAILED
 
-    options = CleanOptions.from_mapping(_project_settings().getdict("CLEANER_OPTIONS"))
-    changed, text_changed, total, crashed = 0, 0, 0, 0
+    settings = _project_settings()
+    options = CleanOptions.from_mapping(settings.getdict("CLEANER_OPTIONS"))
+    timeout = (
+        args.timeout if args.timeout is not None else settings.getfloat("CLEANER_TIMEOUT", DEFAULT_TIMEOUT)
+    )
+    memory = (
+        args.memory_limit
+        if args.memory_limit is not None
+        else settings.getint("CLEANER_MEMORY_MB", DEFAULT_MEMORY_MB)
+    )
+    changed, text_changed, total = 0, 0, 0
+    failed: list[tuple[str, str]] = []
     moves: Counter[tuple[str, str]] = Counter()
+    stopped: BaseException | None = None
     with store:
         urls = store.urls(args.status)
-        for url, result in _clean_all(store, urls, options, args.workers or os.cpu_count() or 1):
-            total += 1
-            old = store.record(url)
-            if result is None or old is None:
-                crashed += result is None
-                continue
-            result["outlet"] = result.get("outlet") or old.get("outlet")
-            differs = [name for name in RESULT_FIELDS if _normal(old.get(name)) != _normal(result.get(name))]
-            if not differs:
-                continue
-            changed += 1
-            text_changed += "text" in differs
-            moves[(old["status"], result["status"])] += 1
-            if not args.dry_run:
-                store.update_result(url, result)
-    if not args.quiet:
+        try:
+            for url, result in _clean_all(
+                store, urls, options, args.workers or os.cpu_count() or 1, limits(timeout, memory)
+            ):
+                total += 1
+                old = store.record(url)
+                if isinstance(result, str) or old is None:
+                    if isinstance(result, str):
+                        failed.append((url, result))
+                    continue
+                result["outlet"] = result.get("outlet") or old.get("outlet")
+                differs = [n for n in RESULT_FIELDS if _normal(old.get(n)) != _normal(result.get(n))]
+                if not differs:
+                    continue
+                changed += 1
+                text_changed += "text" in differs
+                moves[(old["status"], result["status"])] += 1
+                if not args.dry_run:
+                    store.update_result(url, result)
+        except (KeyboardInterrupt, Interrupted) as exc:  # every row written so far is committed
+            stopped = exc
+    if not args.quiet or stopped is not None:
         verb = "would change" if args.dry_run else "changed"
         print(f"recleaned {total} articles in {db_path}: {verb} {changed} ({text_changed} with a new body)")
         for (before, after), count in sorted(moves.items()):
             if before != after:
                 print(f"  {before} -> {after}: {count}")
-    if crashed:
-        print(
-            f"newsclean reclean: cleaning crashed for {crashed} articles (rows left as they were)",
-            file=sys.stderr,
-        )
-    return EXIT_FAILED if crashed and crashed == total else EXIT_OK
+    for url, reason in failed:
+        print(f"newsclean reclean: {url}: {reason} (row left as it was)", file=sys.stderr)
+    if failed:
+        print(f"newsclean reclean: {len(failed)} articles could not be cleaned again", file=sys.stderr)
+    if stopped is not None:
+        print(f"newsclean reclean: interrupted, {len(urls) - total} articles not cleaned", file=sys.stderr)
+        raise stopped
+    return EXIT_FAILED if failed and len(failed) == total else EXIT_OK
 
 
 def _clean_all(
-    store: Any, urls: list[str], options: Any, workers: int
-) -> Iterator[tuple[str, dict[str, Any] | None]]:
+    store: Any, urls: list[str], options: Any, workers: int, bounds: Any
+) -> Iterator[tuple[str, dict[str, Any] | str]]:
     """Yield (url, result) in order, keeping only a few articles' raw pages in memory at once.
 
-    The result is None when cleaning crashed (a dead worker); clean_pages itself never raises.
+    The result is the reason, a string, when the article could not be cleaned (over a limit, a worker
+    that died on it twice).
     """
-    from scraper.cleaning import clean_pages
+    from newsclean.batch import OrderedPool
+    from scraper.cleaning import ArticleJob, clean_article
 
-    if workers == 1:
+    def jobs() -> Iterator[ArticleJob]:
         for url in urls:
             raw = store.raw_pages(url)
-            yield url, clean_pages(raw.bodies, raw.pages, raw.encodings, options)
-        return
-    pending: dict[Future[dict[str, Any]], str] = {}
-    queue = iter(urls)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        while True:
-            while len(pending) < workers * 4:
-                url = next(queue, None)
-                if url is None:
-                    break
-                raw = store.raw_pages(url)
-                pending[pool.submit(clean_pages, raw.bodies, raw.pages, raw.encodings, options)] = url
-            if not pending:
-                return
-            future = next(iter(pending))
-            url = pending.pop(future)
-            try:
-                yield url, future.result()
-            except Exception as exc:
-                logger.error("cleaning crashed for %s: %s: %s", url, type(exc).__name__, exc)
-                yield url, None
+            yield ArticleJob(url, raw.pages, raw.bodies, raw.encodings, options)
+
+    pool: OrderedPool[ArticleJob, dict[str, Any] | str] = OrderedPool(
+        clean_article,
+        lambda job, message: message,
+        workers=workers,
+        limits=bounds,
+        timeout_of=lambda job: job.time_limit(bounds.timeout),
+    )
+    yield from zip(urls, pool.map(jobs()), strict=False)
 
 
 def _project_settings() -> Any:
