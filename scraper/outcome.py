@@ -45,6 +45,26 @@ def summary(stats: Mapping[str, Any]) -> dict[str, int]:
     return counts
 
 
+BODY_PREFIX = "newsclean/body/"
+REJECTED_PREFIX = "newsclean/container_rejected/"
+
+
+def body_sources(stats: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
+    """(bodies by kind of source: outlet, profile, generic, whole-page, jsonld; rejected containers by
+    outlet). A rule file whose containers keep being rejected has met a new template of its site."""
+    kinds: dict[str, int] = {}
+    rejected: dict[str, int] = {}
+    for key, value in stats.items():
+        if key.startswith(BODY_PREFIX):
+            kind = key[len(BODY_PREFIX) :].partition(":")[0]
+            kinds[kind] = kinds.get(kind, 0) + int(value)
+        elif key.startswith(REJECTED_PREFIX):
+            rejected[key[len(REJECTED_PREFIX) :]] = int(value)
+    return dict(sorted(kinds.items(), key=lambda kv: -kv[1])), dict(
+        sorted(rejected.items(), key=lambda kv: -kv[1])
+    )
+
+
 def fetch_errors(stats: Mapping[str, Any]) -> int:
     """Requests that finally failed: an error status (4xx/5xx) or a download exception, after retries.
 

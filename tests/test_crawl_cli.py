@@ -74,6 +74,10 @@ def test_each_feed_article_is_stored_exactly_once(crawled: Crawled) -> None:
     assert rows_per_url(crawled.db) == dict.fromkeys(urls(crawled.site.base_url, EXPECTED_FEED_ARTICLES), 1)
     assert _summary(crawled.output, "stored") == len(EXPECTED_FEED_ARTICLES)
     assert _summary(crawled.output, "fetch errors") == 0
+    bodies = re.search(r"^\s+bodies: (.+)$", crawled.output, re.MULTILINE)
+    assert bodies, crawled.output
+    counts = [int(part.rsplit(" ", 1)[1]) for part in bodies.group(1).split(", ")]
+    assert sum(counts) == len(EXPECTED_FEED_ARTICLES)
 
 
 @pytest.mark.parametrize("which", ["crawled", "site_crawled"])
@@ -200,6 +204,7 @@ def test_crawl_with_cleaning_off_stores_raw_and_reclean_cleans_it(crawled: Crawl
         assert store.status_counts() == {"raw": len(EXPECTED_FEED_ARTICLES)}
     done = newsclean("reclean", "--db", str(db), cwd=tmp_path)
     assert done.returncode == 0 and f"raw -> ok: {len(EXPECTED_FEED_ARTICLES)}" in done.stdout
+    assert "  bodies: " in done.stdout
     with ArticleStore(db) as raw_store, ArticleStore(crawled.db) as clean_store:
         assert {r["url"]: r["text"] for r in raw_store.records()} == {
             r["url"]: r["text"] for r in clean_store.records()

@@ -126,8 +126,11 @@ def test_pipeline_stores_the_clean_record_and_returns_it_for_feeds(run: Any) -> 
     json.dumps(record)  # plain data only: no raw bytes in a feed
     assert record["status"] == "ok" and record["text"] == clean_html(KOMPAS.read_bytes(), url=KOMPAS_URL).text
     assert pipe.stat("stored") == 1
+    assert record["body_source"] == "outlet:kompas:kcm-read-text"
+    assert pipe.stat("body/outlet:kompas:kcm-read-text") == 1
     with ArticleStore(pipe.db) as store:
         assert store.record(KOMPAS_URL)["text"] == record["text"]
+        assert store.record(KOMPAS_URL)["checks"] == record["checks"] != []
         assert store.raw_pages(KOMPAS_URL).bodies == [KOMPAS.read_bytes()]
         assert store.find(KOMPAS_URL + "?src=rss") is not None
 
@@ -337,3 +340,21 @@ def test_progress_line_is_drawn_from_the_stats_and_only_on_a_terminal(tmp_path: 
     off = get_crawler(settings_dict={"NEWSCLEAN_DB": str(tmp_path / "x.sqlite"), "NEWSCLEAN_PROGRESS": False})
     with pytest.raises(NotConfigured):  # nothing to draw: the extension is not even built
         CrawlProgress.from_crawler(off)
+
+
+def test_a_rejected_outlet_container_is_counted_as_an_alarm(run: Any) -> None:
+    """A kompas page whose kompas containers all fail their checks (here: its body class renamed, a teaser
+    card given the class instead) is cleaned generically and counted under container_rejected/kompas."""
+    html = KOMPAS.read_text(encoding="utf-8")
+    html = html.replace('class="kcm-read-text"', 'class="kcm-read-text-2026"')
+    teaser = (
+        '<div class="kcm-read-text"><p>Warga Lhokseumawe mengeluhkan jalan rusak di perbatasan kota '
+        "menjelang "
+        "musim hujan, sementara pemerintah daerah belum memastikan jadwal perbaikan jalan tersebut.</p></div>"
+    )
+    html = html.replace("<body", "<body><x", 1).replace("<x", teaser + "<x", 1).replace("<x", "", 1)
+    pipe = run()
+    (record,) = pipe.process(_article(KOMPAS_URL, html.encode("utf-8")))
+    assert record["status"] == "ok"
+    assert not record["body_source"].startswith("outlet:")
+    assert pipe.stat("container_rejected/kompas") == 1

@@ -60,11 +60,20 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
-def _cleaning_slow_pages(site: HostileSite, crawl: subprocess.Popen[str]) -> list[int]:
-    """Wait until both slow pages (fetched first: Scrapy's queue is LIFO) are being cleaned, and
-    return every process below the crawl then: workers, the fork server, the resource tracker."""
-    _wait_for(lambda: all(site.requests.get(p) for p in PATHOLOGICAL) and len(worker_pids(crawl.pid)) == 2)
-    time.sleep(0.5)
+def _cleaning_slow_pages(
+    site: HostileSite, crawl: subprocess.Popen[str], workers: int = 2, db: Path | None = None
+) -> list[int]:
+    """Wait until both slow pages (fetched first: Scrapy's queue is LIFO) are being cleaned (and, given
+    `db`, an article is stored), and return every process below the crawl then: workers, the fork server,
+    the resource tracker."""
+    _wait_for(
+        lambda: (
+            all(site.requests.get(p) for p in PATHOLOGICAL)
+            and len(worker_pids(crawl.pid)) == workers
+            and (db is None or (db.exists() and bool(rows_per_url(db))))
+        )
+    )
+    time.sleep(0.3)
     processes = descendants(crawl.pid)
     assert len(processes) >= 3, processes
     return processes
@@ -78,15 +87,17 @@ def _assert_all_gone(processes: list[int]) -> None:
 
 
 def test_sigterm_ends_a_crawl_cleaning_slow_pages_in_bounded_time(tmp_path: Path) -> None:
-    """Both workers are on pages that outlast the grace (seconds each); the first SIGTERM gives cleaning
-    half of the 2 s NEWSCLEAN_SHUTDOWN_TIMEOUT. What was cleaned is stored,
-    what was not is left for the next run, the summary is printed and no process is left; the same
-    command then finishes the crawl."""
+    """Two of three workers are on pages that outlast the grace (seconds each), the third has stored normal
+    articles; the first SIGTERM gives cleaning half of the 2 s NEWSCLEAN_SHUTDOWN_TIMEOUT. What was cleaned
+    is stored, what was not is left for the next run, the summary is printed and no process is left; the
+    same command then finishes the crawl."""
     db = tmp_path / "news.sqlite"
     with HostileSite(normal=20, pathological=PATHOLOGICAL, slow_promos=SLOW) as site:
-        crawl = _start_crawl(site, db, tmp_path, "-s", "NEWSCLEAN_SHUTDOWN_TIMEOUT=2")
+        crawl = _start_crawl(
+            site, db, tmp_path, "-s", "NEWSCLEAN_SHUTDOWN_TIMEOUT=2", "-s", "CLEANER_WORKERS=3"
+        )
         try:
-            processes = _cleaning_slow_pages(site, crawl)
+            processes = _cleaning_slow_pages(site, crawl, workers=3, db=db)
             signalled = time.monotonic()
             crawl.send_signal(signal.SIGTERM)
             out, err = crawl.communicate(timeout=30)

@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -195,7 +196,7 @@ def _crawl(
 
     from newsclean.pool import close_all
     from newsclean.shutdown import GracefulShutdown
-    from scraper.outcome import crawl_ran, summary
+    from scraper.outcome import body_sources, crawl_ran, summary
     from scraper.storage import DEFAULT_DB, ArticleStore, StorageError
 
     settings = get_project_settings()
@@ -237,12 +238,17 @@ def _crawl(
     elapsed = time.monotonic() - started
 
     totals: dict[str, int] = {}
+    bodies: Counter[str] = Counter()
+    rejected: Counter[str] = Counter()
     ran = False
     for _target, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         ran = ran or crawl_ran(stats)
         for label, count in summary(stats).items():
             totals[label] = totals.get(label, 0) + count
+        kinds, refused = body_sources(stats)
+        bodies.update(kinds)
+        rejected.update(refused)
     with ArticleStore(db_path) as store:
         stored_total = len(store)
     if not args.quiet or shutdown.requested:
@@ -254,6 +260,10 @@ def _crawl(
         for label, count in totals.items():
             if count or label not in ("over a cleaning limit", "left for the next run"):
                 print(f"  {label:<{width}}  {count:>7}")
+        if bodies:
+            print("  bodies: " + ", ".join(f"{kind} {n}" for kind, n in bodies.most_common()))
+        for outlet, n in rejected.most_common():
+            print(f"  containers rejected: {outlet} on {n} articles (a new template? check its rule file)")
         print(f"  database: {db_path} ({stored_total} articles)")
     if shutdown.requested:
         return 128 + (shutdown.signum or 0)

@@ -43,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cleaners import CleanOptions
+    from cleaners.result import outcome_counters
     from newsclean.bounds import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, limits
     from newsclean.cli import Interrupted
     from scraper.storage import DEFAULT_DB, RESULT_FIELDS, ArticleStore, StorageError
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     changed, text_changed, total = 0, 0, 0
     failed: list[tuple[str, str]] = []
     moves: Counter[tuple[str, str]] = Counter()
+    sources: Counter[str] = Counter()
     stopped: BaseException | None = None
     with store:
         urls = store.urls(args.status)
@@ -81,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
                         failed.append((url, result))
                     continue
                 result["outlet"] = result.get("outlet") or old.get("outlet")
+                sources.update(outcome_counters(result))
                 differs = [n for n in RESULT_FIELDS if _normal(old.get(n)) != _normal(result.get(n))]
                 if not differs:
                     continue
@@ -97,6 +100,18 @@ def run(args: argparse.Namespace) -> int:
         for (before, after), count in sorted(moves.items()):
             if before != after:
                 print(f"  {before} -> {after}: {count}")
+        kinds = Counter()
+        for key, n in sources.items():
+            if key.startswith("body/"):
+                kinds[key[len("body/") :].partition(":")[0]] += n
+        if kinds:
+            print("  bodies: " + ", ".join(f"{kind} {n}" for kind, n in kinds.most_common()))
+        for key, n in sources.most_common():
+            if key.startswith("container_rejected/"):
+                outlet = key.partition("/")[2]
+                print(
+                    f"  containers rejected: {outlet} on {n} articles (a new template? check its rule file)"
+                )
     for url, reason in failed:
         print(f"newsclean reclean: {url}: {reason} (row left as it was)", file=sys.stderr)
     if failed:

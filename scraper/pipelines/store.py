@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from cleaners.result import outcome_counters
 from scraper.items import RawArticle
 from scraper.storage import EXPORT_FIELDS, STATUS_RAW, crawler_store
 
@@ -54,6 +55,8 @@ class StorePipeline:
     def count(self, record: dict[str, Any], new: bool) -> None:
         """The per-record stats, all of them here: stored or updated, and the cleaning outcome."""
         self.stats.inc_value(STAT_PREFIX + ("stored" if new else "updated"))
+        for key in outcome_counters(record):  # body/<source>, container_rejected/<outlet>
+            self.stats.inc_value(STAT_PREFIX + key)
         status = record["status"]
         if status == "not_article":
             self.stats.inc_value(STAT_PREFIX + "not_article")
