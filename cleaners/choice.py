@@ -351,6 +351,8 @@ def _whole_page(ctx: _Context) -> Attempt | None:
 
 #: A subtree beside the article area with at least this share of link text is navigation or a rail.
 RAIL_LINK_SHARE = 0.6
+RAIL_MIN_CHARS = 200
+_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 
 
 def _drop_link_rails(ctx: _Context, holder: etree._Element) -> None:
@@ -365,6 +367,8 @@ def _drop_link_rails(ctx: _Context, holder: etree._Element) -> None:
     for ancestor in holder.iterancestors():
         for sibling in list(ancestor):
             if sibling is node or not isinstance(sibling.tag, str):
+                continue
+            if int(_TEXT_LENGTH(sibling)) < RAIL_MIN_CHARS:  # small: not worth the look (cheap, in C)
                 continue
             blocks = [signals.blocks[p] for p in inner_blocks(signals, sibling)]
             chars = sum(b.chars for b in blocks)
@@ -405,7 +409,7 @@ def _try_generic(
         found = ctx.signals.region_agreement(narrowed.text)
         if found >= whole_agreement + GENERIC_MARGIN:
             return _accept_generic(verdict, narrowed, verdicts)
-        if found <= whole_agreement:
+        if found < whole_agreement + GENERIC_MARGIN / 2:  # narrowing barely helps: nor will extracting
             verdict.check("region-agreement", False)
             return None
     extracted = _extract_copy(ctx, element, candidate.source, whole=False)

@@ -41,7 +41,6 @@ _NEVER_TEXT = ("script", "style", "template", "svg", "canvas", "iframe", "object
 #: A `<noscript>` holding more text than this is a parser artefact (an unclosed `<noscript><div>` swallowed
 #: the page), not a fallback notice: it is unwrapped instead of dropped.
 _NOSCRIPT_MAX_CHARS = 500
-_H1 = etree.XPath("//body//h1")
 
 
 class NotHTML(ValueError):
@@ -107,7 +106,7 @@ def remove_element(element: etree._Element) -> None:
 def strip_non_text(tree: etree._Element) -> None:
     """Drop elements that never hold article text (scripts, styles, embeds, `<noscript>` notices)."""
     etree.strip_elements(tree, *_NEVER_TEXT, with_tail=False)
-    for element in tree.xpath("//noscript"):
+    for element in list(tree.iter("noscript")):
         if element.getparent() is None:
             continue
         if len(block_text(element)) > _NOSCRIPT_MAX_CHARS:
@@ -126,7 +125,7 @@ def protected_elements(tree: etree._Element, candidates: Iterable[Candidate]) ->
     for candidate in candidates:
         protected.add(candidate.element)
         protected.update(candidate.element.iterancestors())
-    for heading in _H1(tree):
+    for heading in tree.iter("h1"):
         protected.update(heading.iterancestors())
     return protected
 

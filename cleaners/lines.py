@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .options import CleanOptions
 from .result import Removed
-from .rules import RuleSet
+from .rules import LinePattern, RuleSet
 
 #: A short line of capitalised words with no sentence punctuation: a name line next to a byline.
 _NAME_LINE = re.compile(r"^(?:[A-Z][\w'’.-]*\s*){1,5}$")
@@ -27,7 +27,11 @@ class LineOutcome:
     dateline: str | None = None
 
 
-def _first_match(patterns, text: str):
+def _first_match(
+    patterns: tuple[LinePattern, ...], text: str
+) -> tuple[LinePattern | None, re.Match[str] | None]:
+    # one search per pattern: most are anchored and fail at once (an alternation of them all is slower,
+    # being tried at every position)
     for pattern in patterns:
         match = pattern.regex.search(text)
         if match:

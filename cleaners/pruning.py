@@ -199,25 +199,28 @@ def _candidates(tree: etree._Element, plan: _Plan) -> list[tuple[etree._Element,
     found: list[tuple[etree._Element, str]] = []
     if not plan.simple:
         return found
-    regex, tags, attrs = plan.key_regex, plan.tags, plan.attrs
-    seen: dict[str, bool] = {}  # pages repeat the same class strings; search each once
+    tags, attrs = plan.tags, plan.attrs
+    search = plan.key_regex.search if plan.key_regex is not None else None
+    seen: dict[str | None, bool] = {None: False}  # pages repeat the same class strings: search each once
     for element in plan.prefilter(tree):
         if (
             not plan.anything
             and element.tag not in tags
-            and not any(element.get(a) is not None for a in attrs)
+            and not (attrs and any(element.get(a) is not None for a in attrs))
         ):
-            marks = element.get("class")
-            ident = element.get("id")
-            if ident:
-                marks = f"{marks} {ident}" if marks else ident
-            if not marks or regex is None:
+            if search is None:
                 continue
+            marks = element.get("class")
             hit = seen.get(marks)
             if hit is None:
-                hit = seen[marks] = regex.search(marks) is not None
+                hit = seen[marks] = search(marks) is not None
             if not hit:
-                continue
+                ident = element.get("id")
+                hit = seen.get(ident)
+                if hit is None:
+                    hit = seen[ident] = search(ident) is not None
+                if not hit:
+                    continue
         for simple in plan.simple:
             if simple.test(element):
                 found.append((element, simple.name))

@@ -26,7 +26,7 @@ import re
 import tomllib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -124,13 +124,17 @@ class SiteRules:
         return bool(self.detect)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RuleSet:
-    """The rules that apply to one page: generic first, then profiles, then the outlet's own."""
+    """The rules that apply to one page: generic first, then profiles, then the outlet's own.
+
+    Each chain is computed once (`cached_property`): cleaning reads them for every paragraph of every page,
+    and one rule set serves every page of its outlet (RuleRegistry caches them).
+    """
 
     parts: tuple[SiteRules, ...] = field(default_factory=tuple)
 
-    @property
+    @cached_property
     def outlet(self) -> str | None:
         named = [p.name for p in self.parts if p.name != GENERIC_NAME]
         return named[-1] if named else None
@@ -138,45 +142,45 @@ class RuleSet:
     def _chain(self, attr: str) -> tuple:
         return tuple(item for part in self.parts for item in getattr(part, attr))
 
-    @property
+    @cached_property
     def body(self) -> tuple[Selector, ...]:
         # the most specific container wins: outlet rules before profile rules before generic ones
         return tuple(item for part in reversed(self.parts) for item in part.body)
 
-    @property
+    @cached_property
     def drop(self) -> tuple[Selector, ...]:
         return self._chain("drop")
 
-    @property
+    @cached_property
     def drop_tokens(self) -> tuple[TokenRule, ...]:
         return self._chain("drop_tokens")
 
-    @property
+    @cached_property
     def drop_lines(self) -> tuple[LinePattern, ...]:
         return self._chain("drop_lines")
 
-    @property
+    @cached_property
     def stop_lines(self) -> tuple[LinePattern, ...]:
         return self._chain("stop_lines")
 
-    @property
+    @cached_property
     def tail_lines(self) -> tuple[LinePattern, ...]:
         return self._chain("tail_lines")
 
-    @property
+    @cached_property
     def dateline_lines(self) -> tuple[LinePattern, ...]:
         return self._chain("dateline_lines")
 
-    @property
+    @cached_property
     def signoff_lines(self) -> tuple[LinePattern, ...]:
         return self._chain("signoff_lines")
 
-    @property
+    @cached_property
     def meta(self) -> tuple[tuple[str, tuple[Selector, ...]], ...]:
         # the outlet's own tags first: they are the most specific source
         return tuple(item for part in reversed(self.parts) for item in part.meta)
 
-    @property
+    @cached_property
     def single_page(self) -> str | None:
         found = [part.single_page for part in self.parts if part.single_page]
         return found[-1] if found else None
@@ -320,6 +324,7 @@ class RuleRegistry:
         self.profiles: list[SiteRules] = []
         self.outlets: dict[str, SiteRules] = {}
         self._by_domain: dict[str, SiteRules] = {}
+        self._rulesets: dict[tuple[int, ...], RuleSet] = {}
         for rule in rules:
             if rule.path.stem == GENERIC_NAME:
                 self.generic = rule
@@ -370,7 +375,11 @@ class RuleRegistry:
         site = self.for_url(url)
         if site is not None:
             parts.append(site)
-        return RuleSet(tuple(parts))
+        key = tuple(id(part) for part in parts)
+        ruleset = self._rulesets.get(key)
+        if ruleset is None:
+            ruleset = self._rulesets[key] = RuleSet(tuple(parts))
+        return ruleset
 
     def __iter__(self) -> Iterator[SiteRules]:
         yield from self.outlets.values()

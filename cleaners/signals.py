@@ -65,7 +65,7 @@ TITLE_MATCH = 0.6
 #: Output paragraphs are found among the blocks by their text, or by this many leading characters.
 _PREFIX = 48
 
-_TEXTS = etree.XPath("//body//text()[normalize-space()]", smart_strings=True)
+_TEXTS = etree.XPath("descendant::text()[normalize-space()]", smart_strings=True)
 _WORD = re.compile(r"\w+")
 
 
@@ -172,7 +172,8 @@ def text_blocks(tree: etree._Element) -> list[Block]:
     """
     owners: dict[etree._Element, tuple[etree._Element | None, bool]] = {}
     blocks: dict[etree._Element, Block] = {}
-    for text in _TEXTS(tree):
+    body = tree.find("body")
+    for text in _TEXTS(body) if body is not None else ():  # from <body>: faster than "//body//text()"
         parent = text.getparent()
         if parent is None:
             continue
