@@ -19,6 +19,10 @@ from .signals import BLOCK_TAGS, PageSignals
 
 #: A match with less text than this is not a container (an empty wrapper, an icon).
 MIN_CONTAINER_CHARS = 80
+#: Matches of one selector holding at least this much text each are sections of one article, not teasers.
+SECTION_CHARS = 400
+#: ...when together they are at least this share of the text of the block holding them all.
+SECTIONS_SHARE = 0.6
 #: At most this many matches of one selector are tried (the fullest first): a selector matching fifty
 #: teaser cards must not cost fifty extractions.
 MAX_MATCHES_PER_SELECTOR = 3
@@ -69,6 +73,20 @@ def rule_candidates(tree: etree._Element, rules: RuleSet) -> list[Candidate]:
                     if size >= MIN_CONTAINER_CHARS:
                         matches.append((size, element))
             matches.sort(key=lambda pair: -pair[0])
+            sections = [(size, element) for size, element in matches if size >= SECTION_CHARS]
+            if len(sections) >= 2:
+                # an article written in several blocks of the same class (one per section or page):
+                # first the block holding them all, so that one section cannot pass for the article;
+                # only when that block is mostly those sections (rails of cards spread over a page are not)
+                holder = _common_ancestor([element for _, element in sections])
+                if (
+                    holder is not None
+                    and holder.tag not in ("html", "body")
+                    and holder not in seen
+                    and sum(size for size, _ in sections) >= SECTIONS_SHARE * int(_TEXT_LENGTH(holder))
+                ):
+                    seen.add(holder)
+                    found.append(Candidate(f"{kind}:{selector.name}+sections", holder, part.name))
             for _, element in matches[:MAX_MATCHES_PER_SELECTOR]:
                 seen.add(element)
                 found.append(Candidate(f"{kind}:{selector.name}", element, part.name))

@@ -76,7 +76,7 @@ WHOLE_PAGE_GOOD = 0.95
 GENERIC_WORTH = 0.8
 #: Extraction inside a container that recovers less than this share of its prose narrowed down to a
 #: part of it (a standfirst, a first section): the container is then extracted whole.
-NARROWED = 0.5
+NARROWED = 0.8
 
 
 @dataclass(slots=True)

@@ -138,3 +138,21 @@ def test_modifier_classes_on_the_article_do_not_delete_it(modifier: str) -> None
     result = clean_html(html.encode(), url=URL)
     assert score_page(result.text, GOLD).f1 >= 0.99
     assert not any(r.rule.startswith("_generic:") and len(r.text) > 500 for r in result.removed)
+
+
+def test_an_article_in_several_blocks_of_the_container_class_is_read_whole() -> None:
+    """liputan6 writes long articles as one `article-content-body__item-content` per section: the fullest
+    section alone would pass the checks (its lead is the description's), and lose the rest."""
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(PAGE.read_bytes())
+    body = tree.xpath("//div[contains(@class, 'detail__body-text')]")[0]
+    paragraphs = body.findall("p")
+    split = paragraphs[len(paragraphs) // 2]
+    second = lxml_html.Element("div", {"class": body.get("class")})
+    for child in [split, *split.itersiblings()]:  # the second half of the body, to its end
+        second.append(child)
+    body.addnext(second)
+    result = clean_html(lxml_html.tostring(tree), url=URL)
+    assert result.body_source.endswith("+sections"), result.checks
+    assert score_page(result.text, GOLD).f1 >= 0.95
