@@ -84,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             name, kwargs = _resolve(target)
         except (ValueError, LookupError) as exc:
-            print(f"newsclean crawl: {target}: {exc}", file=sys.stderr)
+            message = str(exc) if str(exc).startswith(target) else f"{target}: {exc}"  # it may name the file
+            print(f"newsclean crawl: {message}", file=sys.stderr)
             continue
         jobs.append((target, name, {**kwargs, **spider_kwargs}))
     if not jobs:
