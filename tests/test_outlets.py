@@ -7,12 +7,13 @@ corpus pages of tests/fixtures/id-news with their manifest URLs.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
 
 from cleaners import clean_html
-from cleaners.rules import RuleRegistry, RulesError, default_registry
+from cleaners.rules import RuleRegistry, RulesError, default_registry, parse_rules_file
 from spiders.news import OutletNewsSpider, SiteNewsSpider
 from spiders.outlets import crawlable, get_outlet, outlet_for_url
 
@@ -152,3 +153,14 @@ def test_an_outlet_file_of_your_own_needs_domains_and_a_crawl_table(tmp_path: Pa
         get_outlet(str(tmp_path / "missing.toml"))
     with pytest.raises(RulesError, match=r"unknown outlet 'kompass'; known: .*kompas"):
         get_outlet("kompass")
+
+
+@pytest.mark.parametrize("doc", ["README.md", "cleaners/rules/README.md"])
+def test_the_documented_outlet_file_loads(tmp_path: Path, doc: str) -> None:
+    text = (Path(__file__).parent.parent / doc).read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", text, re.DOTALL)
+    assert example is not None, doc
+    path = tmp_path / "example.toml"
+    path.write_text(example.group(1), encoding="utf-8")
+    site = parse_rules_file(path)
+    assert site.domains and site.body and site.crawl is not None
