@@ -1,8 +1,10 @@
-"""Site knowledge as data: loading, validating and matching the rule files in `cleaners/rules/`.
+"""The outlet registry: loading, validating and matching the files in `cleaners/rules/`.
 
 Each `*.toml` file describes one outlet (matched by domain, subdomains included) or one profile (matched
 by a page signal such as a WordPress generator tag); `_generic.toml` holds the rules that apply to every
-page. Selectors are CSS (compiled to XPath once, at load time), text rules are regexes applied to whole
+page. An outlet's file holds both its cleaning rules and its crawl profile (`[crawl]`, parsed by
+cleaners/crawl_profile.py), and `RuleRegistry.for_url` is the one domain match of cleaning and crawling
+alike. Selectors are CSS (compiled to XPath once, at load time), text rules are regexes applied to whole
 paragraphs. A broken file fails loudly, naming the file, instead of silently cleaning less.
 
 A file holds: `domains` (outlets) or `[detect]` (profiles: CSS selectors, any match applies the file);
@@ -16,7 +18,9 @@ class or id), because a substring of a class name is not evidence (`category-new
 `[lines.drop|stop|tail|signoff|dateline]` case-insensitive regexes (named groups `editor`/`authors` in drop
 and tail rules become metadata); `[meta]` result field -> CSS selectors read from the page's own tags
 (`content`, `datetime` or text); `single_page`, the query that shows a multi-page article whole; and
-`evidence`, where each rule comes from.
+`evidence`, where each rule and source comes from; `[crawl]`, where the outlet announces its articles
+(sitemaps, feeds, index pages) and what its article URLs look like. `name`, if given, equals the file stem.
+See cleaners/rules/README.md.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from cssselect import GenericTranslator, SelectorError, parse
 from cssselect.parser import Attrib
 from lxml import etree
 
+from .crawl_profile import CrawlProfile, parse_crawl
 from .result import RECORD_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -55,7 +60,10 @@ _TOP_KEYS = {
     "meta",
     "single_page",
     "evidence",
+    "crawl",
 }
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$|^127\.0\.0\.1$|^localhost$")
+_SINGLE_PAGE = re.compile(r"^[A-Za-z0-9_.-]+=[A-Za-z0-9_.-]*$")
 #: Result fields an outlet's `[meta]` table may fill from its own tags (e.g. detik's `dtk:publishdate`): every
 #: record field except those the cleaner itself computes.
 META_FIELDS = frozenset(RECORD_FIELDS) - {
@@ -72,7 +80,7 @@ META_FIELDS = frozenset(RECORD_FIELDS) - {
 
 
 class RulesError(ValueError):
-    """A rule file is malformed: bad TOML, bad selector, bad regex, or a domain claimed twice."""
+    """An outlet file is malformed (bad TOML, selector, regex or URL; a domain claimed twice), or unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +126,8 @@ class SiteRules:
     signoff_lines: tuple[LinePattern, ...] = ()
     meta: tuple[tuple[str, tuple[Selector, ...]], ...] = ()
     single_page: str | None = None
+    #: The `[crawl]` table: None when the file has none (it cleans, but cannot be crawled by name).
+    crawl: CrawlProfile | None = None
 
     @property
     def is_profile(self) -> bool:
@@ -275,9 +285,10 @@ def parse_rules_file(path: Path) -> SiteRules:
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise RulesError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(_TOP_KEYS)}")
-    domains = data.get("domains", [])
-    if not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
-        raise RulesError(f"{path}: 'domains' must be a list of domain names")
+    name = data.get("name", path.stem)
+    if name != path.stem:
+        raise RulesError(f"{path}: 'name' must equal the file name stem {path.stem!r}, got {name!r}")
+    domains = _domains(path, data)
     lines = _table(path, data, "lines")
     unknown_lines = set(lines) - set(_LINE_SECTIONS)
     if unknown_lines:
@@ -292,16 +303,24 @@ def parse_rules_file(path: Path) -> SiteRules:
     if not isinstance(detect, dict):
         raise RulesError(f"{path}: [detect] must be a table of name = CSS selector pairs")
     single_page = data.get("single_page")
-    if single_page is not None and not isinstance(single_page, str):
-        raise RulesError(f"{path}: 'single_page' must be a query string such as 'page=all'")
+    if single_page is not None and (not isinstance(single_page, str) or not _SINGLE_PAGE.match(single_page)):
+        raise RulesError(f"{path}: 'single_page' must be a query like \"page=all\", got {single_page!r}")
+    if not isinstance(data.get("evidence", ""), str):
+        raise RulesError(f"{path}: 'evidence' must be a string")
+    crawl = None
+    if "crawl" in data:
+        try:
+            crawl = parse_crawl(data["crawl"], domains)
+        except ValueError as exc:
+            raise RulesError(f"{path}: {exc}") from None
     drop = tuple(_compile_css(path, "drop", n, c) for n, c in _table(path, data, "drop").items())
     if path.stem == GENERIC_NAME:
         for selector in drop:
             _check_whole_tokens(path, selector)
     return SiteRules(
-        name=data.get("name", path.stem),
+        name=name,
         path=path,
-        domains=tuple(d.lower().lstrip(".") for d in domains),
+        domains=domains,
         detect=tuple(_compile_css(path, "detect", n, c) for n, c in detect.items()),
         body=tuple(_compile_css(path, "body", n, c) for n, c in _table(path, data, "body").items()),
         drop=drop,
@@ -313,7 +332,19 @@ def parse_rules_file(path: Path) -> SiteRules:
         signoff_lines=compiled_lines["signoff"],
         meta=_compile_meta(path, data),
         single_page=single_page,
+        crawl=crawl,
     )
+
+
+def _domains(path: Path, data: dict) -> tuple[str, ...]:
+    domains = data.get("domains", [])
+    if not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
+        raise RulesError(f"{path}: 'domains' must be a list of domain names")
+    normalised = tuple(d.strip().lower().lstrip(".") for d in domains)
+    for domain in normalised:
+        if not _DOMAIN.match(domain):
+            raise RulesError(f"{path}: {domain!r} is not a domain name")
+    return normalised
 
 
 class RuleRegistry:

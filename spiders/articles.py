@@ -87,7 +87,7 @@ class ArticlesMixin:
             self._inc("out_of_window")
             return None
         self._scheduled.add(url)
-        single = self.profile.single_page if self.profile else None
+        single = self.site.single_page if self.site else None
         request_meta: dict[str, Any] = {
             meta.ARTICLE: True,
             meta.URL: url,

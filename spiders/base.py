@@ -17,11 +17,14 @@ import scrapy
 from scrapy.http import Request
 
 from .dates import DateWindow
-from .profiles import Profile, get_profile, profile_for_url
+from .outlets import get_outlet, outlet_for_url
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
+
+    from cleaners.crawl_profile import CrawlProfile
+    from cleaners.rules import SiteRules
 
 #: Discovery sources a spider may use ("auto" is the site cascade: sitemaps, else feeds, else links).
 SOURCES = ("sitemaps", "feeds", "links")
@@ -103,14 +106,17 @@ class SpiderBase(scrapy.Spider):
         self.max_depth = count_arg(max_depth, "max_depth", 2)
         self.max_pages = count_arg(max_pages, "max_pages", 500)
         chosen = profile or outlet
-        self.profile: Profile | None = get_profile(chosen) if chosen else None
-        if self.profile is None and self.targets:
-            self.profile = profile_for_url(self.targets[0])
-        self.outlet = outlet or (self.profile.name if self.profile else None)
+        #: The outlet's file (cleaners/rules/NAME.toml or the user's own): named, else the first target's.
+        self.site: SiteRules | None = get_outlet(chosen) if chosen else None
+        if self.site is None and self.targets:
+            self.site = outlet_for_url(self.targets[0])
+        #: The outlet's [crawl] table: its sources and article URL patterns.
+        self.profile: CrawlProfile | None = self.site.crawl if self.site else None
+        self.outlet = outlet or (self.site.name if self.site else None)
         self.sources = self._parse_sources(sources)
         domains = {d for d in map(site_domain, self.targets) if d}
-        if self.profile:
-            domains.update(self.profile.domains)
+        if self.site:
+            domains.update(self.site.domains)
         self.allowed_domains = sorted(domains)
         self.limits = Limits()
         #: Article and listing URLs requested (the spider's own duplicate check, before the scheduler's).

@@ -6,11 +6,12 @@ Four thin spiders over one base class, each usable as `scrapy crawl NAME -a ...`
 - `feed`     -a url=FEED[,FEED...]         RSS 2.0 / Atom
 - `site`     -a url=ROOT[,ROOT...]         robots.txt sitemaps, else feeds autodiscovered on the homepage,
                                            else links (`-a sources=sitemaps,feeds,links` uses the listed ones)
-- `outlet`   -a outlet=NAME                the outlet's crawl profile (spiders/profiles/NAME.toml)
+- `outlet`   -a outlet=NAME                the outlet's crawl profile ([crawl] of cleaners/rules/NAME.toml)
 
 Common arguments: since, until (ISO dates; applied before article pages are requested whenever a sitemap, feed
-or URL gives a date), max_articles, max_depth and max_pages (link crawl), outlet (profile name, or
-profile=PATH.toml), sources. Spiders never clean: each article is one `RawArticle` with every page's raw body.
+or URL gives a date), max_articles, max_depth and max_pages (link crawl), outlet (outlet name, or
+profile=PATH.toml: an outlet file of your own), sources. Spiders never clean: each article is one
+`RawArticle` with every page's raw body.
 
 The jobs live in one module each: spiders/sources.py (robots.txt, sitemaps, feeds, homepages),
 spiders/cascade.py (site root: sitemaps, then feeds, then links), spiders/articles.py (article requests and

@@ -1,7 +1,7 @@
 """What `newsclean crawl TARGET` means: a spider name and its arguments for one target.
 
-    kompas                               -> outlet  {outlet: kompas}       (a profile in spiders/profiles/)
-    path/to/myoutlet.toml                -> outlet  {profile: path}        (a profile file of your own)
+    kompas                               -> outlet  {outlet: kompas}       (cleaners/rules/kompas.toml)
+    path/to/myoutlet.toml                -> outlet  {profile: path}        (an outlet file of your own)
     https://site/ or site.com            -> site    {url}                  (robots.txt sitemaps, feeds, links)
     https://site/robots.txt              -> sitemap {url}
     https://site/sitemap.xml[.gz]        -> sitemap {url}                  ("sitemap" in the path)
@@ -15,29 +15,28 @@ wrong (a feed at /index.xml) still works. The caller adds since/until/max_articl
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from .profiles import ProfileError, bundled_profiles, get_profile
+from cleaners.rules import RulesError
+
+from .outlets import crawlable, get_outlet
 
 _FEED_PATH = re.compile(r"(?:^|[/._-])(?:rss|feed|feeds|atom)(?:$|[/._-])|\.(?:rss|atom)$", re.IGNORECASE)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def resolve(target: str) -> tuple[str, dict[str, str]]:
-    """Spider name and kwargs for one crawl target; ValueError (or ProfileError) saying why if unusable."""
+    """Spider name and kwargs for one crawl target; ValueError (RulesError for outlets) saying why not."""
     target = target.strip()
     if not target:
         raise ValueError("empty crawl target")
     if target.endswith(".toml"):
-        if not Path(target).is_file():
-            raise ProfileError(f"{target}: profile file not found")
-        get_profile(target)
+        get_outlet(target)  # validated now: a bad file is one message before any crawl starts
         return "outlet", {"profile": target}
     if _NAME.match(target) and "." not in target:
-        if target not in bundled_profiles():
-            known = ", ".join(sorted(bundled_profiles()))
-            raise ProfileError(f"unknown outlet {target!r}: give a URL or one of: {known}")
+        if target not in crawlable():
+            known = ", ".join(sorted(crawlable()))
+            raise RulesError(f"unknown outlet {target!r}: give a URL or one of: {known}")
         return "outlet", {"outlet": target}
     url = target if "://" in target else f"https://{target}"
     parts = urlsplit(url)

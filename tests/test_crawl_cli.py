@@ -32,6 +32,7 @@ from localsite import (
 from localsite.pages import _RAIL_KEYS
 
 from scraper.storage import ArticleStore
+from spiders.outlets import crawlable
 
 #: Every path that serves (or redirects to) an article page: none may be requested by a second run.
 ARTICLE_PATHS = {a.path for a in BY_KEY.values()} | set(CONTINUATION_PATHS) | {REDIRECT_PATH}
@@ -217,6 +218,26 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert newsclean("crawl", "--since", "kemarin", "spider:stubfeed", cwd=tmp_path).returncode == 2
     assert newsclean("crawl", "-s", "NOVALUE", "spider:stubfeed", cwd=tmp_path).returncode == 2
     assert newsclean("crawl", "--max-articles", "0", "spider:stubfeed", cwd=tmp_path).returncode == 2
+    assert not (tmp_path / "output").exists()
+
+
+def test_an_outlet_that_cannot_be_crawled_is_one_message_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "rulesonly.toml").write_text(
+        'domains = ["a.id"]\n[body]\nmain = "div.isi"\n', encoding="utf-8"
+    )
+    offsite = 'domains = ["a.id"]\n[crawl]\nfeeds = ["https://b.id/rss"]\n'
+    (tmp_path / "offsite.toml").write_text(offsite, encoding="utf-8")
+    done = newsclean("crawl", "rulesonly.toml", "offsite.toml", "nowhere", "missing.toml", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [
+        "newsclean crawl: rulesonly.toml: no [crawl] table: say where the outlet announces its articles "
+        "(sitemaps, feeds or index_pages)",
+        "newsclean crawl: offsite.toml: [crawl] 'feeds' has 'https://b.id/rss', outside the outlet's domains "
+        "['a.id']",
+        "newsclean crawl: nowhere: unknown outlet 'nowhere': give a URL or one of: "
+        + ", ".join(sorted(crawlable())),
+        "newsclean crawl: missing.toml: outlet file not found",
+    ]
     assert not (tmp_path / "output").exists()
 
 

@@ -167,9 +167,11 @@ def test_outlet_profile_with_single_page_view(localsite: LocalNewsSite, tmp_path
     profile = tmp_path / "wartalokal.toml"
     profile.write_text(
         f"""domains = ["127.0.0.1"]
+single_page = "page=all"
+
+[crawl]
 sitemaps = ["{localsite.url("/sitemap-news.xml")}"]
 article_patterns = ['^/read/']
-single_page = "page=all"
 """,
         encoding="utf-8",
     )
@@ -190,7 +192,7 @@ single_page = "page=all"
         ("since=2026-13-01", "ValueError: since: expected an ISO date"),
         ("max_articles=-1", "ValueError: max_articles must not be negative"),
         ("sources=carrier-pigeon", "ValueError: sources: unknown ['carrier-pigeon']"),
-        ("outlet=nowhere", "ProfileError: unknown outlet 'nowhere'"),
+        ("outlet=nowhere", "RulesError: unknown outlet 'nowhere'"),
     ],
 )
 def test_bad_spider_arguments_fail_clearly(

@@ -1,4 +1,4 @@
-"""The spiders' pure parts: sitemaps and feeds, date window, pagination, detection, profiles, targets.
+"""The spiders' pure parts: sitemaps and feeds, date window, pagination, detection, targets, outlets.
 
 Inputs are the local news site's documents (tests/localsite) and small hostile variants of them.
 """
@@ -6,7 +6,6 @@ Inputs are the local news site's documents (tests/localsite) and small hostile v
 from __future__ import annotations
 
 import gzip
-import tomllib
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,16 +13,16 @@ import pytest
 from localsite import BY_KEY, MULTIPAGE, NEWS_SITEMAP_ARTICLES, REDIRECT_PATH, pages
 from parsel import Selector
 
+from cleaners.rules import RulesError
 from spiders.dates import DateWindow, parse_date, url_date
 from spiders.detection import article_shaped, is_article, page_signals
 from spiders.discovery import parse_feed, parse_sitemap
 from spiders.news import OutletNewsSpider, SiteNewsSpider
+from spiders.outlets import crawlable
 from spiders.pagination import MAX_PAGES, is_continuation, next_page, split_page, with_query, without_query
-from spiders.profiles import PROFILE_DIR, ProfileError, bundled_profiles, load_profiles, profile_for_url
 from spiders.targets import resolve
 
 BASE = "http://127.0.0.1:8000"
-RULES_DIR = Path(__file__).resolve().parent.parent / "cleaners" / "rules"
 
 
 # --- sitemaps and feeds ---------------------------------------------------------------------------------
@@ -216,7 +215,8 @@ def test_article_url_shapes() -> None:
 
 
 def test_profile_patterns_replace_the_generic_shapes() -> None:
-    kompas = bundled_profiles()["kompas"]
+    kompas = crawlable()["kompas"].crawl
+    assert kompas is not None
     assert article_shaped("https://www.kompas.com/read/2026/11/02/213419026/x", kompas.article_patterns)
     assert not article_shaped("https://www.kompas.com/berita/2026/11/02/x-y-z-a-b", kompas.article_patterns)
     assert not article_shaped(
@@ -237,62 +237,6 @@ def test_page_signals() -> None:
     graph = '<script type="application/ld+json">{"@graph": [{"@type": ["ReportageNewsArticle"]}]}</script>'
     assert page_signals(Selector(text=graph)).jsonld_article
     assert not page_signals(Selector(text='<script type="application/ld+json">{oops</script>')).jsonld_article
-
-
-# --- profiles -------------------------------------------------------------------------------------------
-
-
-def test_bundled_profiles_cover_every_outlet_with_cleaning_rules() -> None:
-    """Every outlet rules file (one with `domains`; [detect] profiles are not outlets) has a crawl profile."""
-    profiles = bundled_profiles()
-    outlets = 0
-    for rules_file in sorted(RULES_DIR.glob("[!_]*.toml")):
-        rules = tomllib.loads(rules_file.read_text(encoding="utf-8"))
-        if not rules.get("domains"):
-            continue
-        outlets += 1
-        name = rules.get("name", rules_file.stem)
-        assert name in profiles, f"{rules_file.name} has no crawl profile in {PROFILE_DIR}"
-        assert set(rules["domains"]) & set(profiles[name].domains), name
-    assert outlets >= 1
-    for name in ("kompas", "viva", "tribunnews"):  # indonesian-boilerplate.md §1.8
-        assert profiles[name].single_page == "page=all"
-
-
-def test_profile_lookup_by_url() -> None:
-    assert profile_for_url("https://nasional.kompas.com/read/2026/11/02/1/x").name == "kompas"
-    assert profile_for_url("https://www.cnbcindonesia.com/news/20261120-4-1/x").name == "cnbcindonesia"
-    assert profile_for_url("https://example.org/") is None
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ('domains = ["a.id"]\nfeeds = ["https://a.id/rss"]\ncolour = 1', "unknown keys ['colour']"),
-        ('name = "other"\ndomains = ["a.id"]\nfeeds = ["https://a.id/rss"]', "'name' must equal"),
-        ('domains = ["a.id"]', "needs at least one of"),
-        ('domains = ["a.id"]\nfeeds = ["https://b.id/rss"]', "outside the profile's domains"),
-        ('domains = ["a.id"]\nfeeds = ["ftp://a.id/rss"]', "not an http(s) URL"),
-        ('domains = ["a.id"]\nfeeds = ["https://a.id/rss"]\narticle_patterns = ["(unclosed"]', "bad regex"),
-        ('domains = ["a.id"]\nfeeds = ["https://a.id/rss"]\nsingle_page = "all pages"', "'single_page' must"),
-        ('domains = "a.id"\nfeeds = ["https://a.id/rss"]', "'domains' must be a list"),
-        ('domains = ["a.id"\n', "invalid TOML"),
-    ],
-)
-def test_invalid_profiles_name_the_file(tmp_path: Path, text: str, message: str) -> None:
-    (tmp_path / "outlet.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(ProfileError) as err:
-        load_profiles(tmp_path)
-    assert str(err.value).startswith(str(tmp_path / "outlet.toml")) and message in str(err.value)
-
-
-def test_a_domain_claimed_twice_is_an_error(tmp_path: Path) -> None:
-    for name in ("one", "two"):
-        (tmp_path / f"{name}.toml").write_text(
-            'domains = ["a.id"]\nfeeds = ["https://a.id/rss"]', encoding="utf-8"
-        )
-    with pytest.raises(ProfileError, match=r"two\.toml: domain 'a\.id' is already claimed by .*one\.toml"):
-        load_profiles(tmp_path)
 
 
 # --- targets --------------------------------------------------------------------------------------------
@@ -319,14 +263,20 @@ def test_resolve(target: str, expected: tuple[str, dict[str, str]]) -> None:
     assert resolve(target) == expected
 
 
-def test_resolve_profile_file_and_errors(tmp_path: Path) -> None:
-    profile = tmp_path / "mine.toml"
-    profile.write_text('domains = ["a.id"]\nfeeds = ["https://a.id/rss"]', encoding="utf-8")
-    assert resolve(str(profile)) == ("outlet", {"profile": str(profile)})
-    with pytest.raises(ProfileError, match=r"unknown outlet 'kompass'.*kompas"):
+def test_resolve_outlet_file_and_errors(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text('domains = ["a.id"]\n[crawl]\nfeeds = ["https://a.id/rss"]', encoding="utf-8")
+    assert resolve(str(mine)) == ("outlet", {"profile": str(mine)})
+    with pytest.raises(RulesError, match=r"unknown outlet 'kompass'.*kompas"):
         resolve("kompass")
-    with pytest.raises(ProfileError, match="profile file not found"):
+    with pytest.raises(RulesError, match="outlet file not found"):
         resolve(str(tmp_path / "missing.toml"))
+    mine.write_text('domains = ["a.id"]\n[body]\nmain = "div.isi"', encoding="utf-8")
+    with pytest.raises(RulesError, match=r"mine\.toml: no \[crawl\] table"):
+        resolve(str(mine))
+    mine.write_text('domains = ["a.id"]\n[crawl]\nfeeds = ["https://b.id/rss"]', encoding="utf-8")
+    with pytest.raises(RulesError, match=r"mine\.toml: \[crawl\] 'feeds' has .* outside the outlet's"):
+        resolve(str(mine))
     with pytest.raises(ValueError, match="not a crawl target"):
         resolve("ftp://x.id/")
 
@@ -334,21 +284,21 @@ def test_resolve_profile_file_and_errors(tmp_path: Path) -> None:
 # --- spiders without a crawl -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(bundled_profiles()))
+@pytest.mark.parametrize("name", sorted(crawlable()))
 def test_outlet_spider_starts_from_its_profile(name: str) -> None:
-    profile = bundled_profiles()[name]
+    site = crawlable()[name]
+    profile = site.crawl
+    assert profile is not None
     spider = OutletNewsSpider(outlet=name, since="2026-11-01")
     urls = [r.url for r in spider.start_requests_list()]
     assert urls == [*profile.sitemaps, *profile.feeds, *profile.index_pages]
-    assert spider.allowed_domains == sorted(profile.domains) and spider.outlet == name
-    article = spider._article_request(
-        f"https://www.{profile.domains[0]}/read/2026/11/20/1/judul-berita", "feed"
-    )
+    assert spider.allowed_domains == sorted(site.domains) and spider.outlet == name
+    article = spider._article_request(f"https://www.{site.domains[0]}/read/2026/11/20/1/judul-berita", "feed")
     assert article is not None and article.meta["newsclean_article"] is True
-    assert article.meta["newsclean_url"] == f"https://www.{profile.domains[0]}/read/2026/11/20/1/judul-berita"
-    assert ("page=all" in article.url) is (profile.single_page == "page=all")
+    assert article.meta["newsclean_url"] == f"https://www.{site.domains[0]}/read/2026/11/20/1/judul-berita"
+    assert ("page=all" in article.url) is (site.single_page == "page=all")
     assert (
-        spider._article_request(f"https://www.{profile.domains[0]}/read/2026/10/31/1/lama-sekali", "feed")
+        spider._article_request(f"https://www.{site.domains[0]}/read/2026/10/31/1/lama-sekali", "feed")
         is None
     )
 

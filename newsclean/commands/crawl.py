@@ -1,7 +1,8 @@
 """Crawl news sites into the article database: new articles since the last run, cleaned, stored once.
 
-TARGET is a site root (sitemaps via robots.txt, then feeds, then links), a sitemap URL, a feed URL or an
-outlet profile name (e.g. `kompas`); `spider:NAME` runs a project spider by name (arguments with -a).
+TARGET is a site root (sitemaps via robots.txt, then feeds, then links), a sitemap URL, a feed URL, an
+outlet name (e.g. `kompas`: the [crawl] table of cleaners/rules/kompas.toml) or an outlet file of your own
+(PATH.toml); `spider:NAME` runs a project spider by name (arguments with -a).
 Articles already in the database are not requested again, so the same command can run from cron, and a run
 that was killed is finished by running it again. The first SIGINT/SIGTERM stops the crawl gracefully within
 NEWSCLEAN_SHUTDOWN_TIMEOUT seconds (summary printed, exit status 128 + the signal), a second one at once.
@@ -29,7 +30,10 @@ PROGRESS_LOGGER = "scraper.extensions"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "targets", nargs="+", metavar="TARGET", help="site root, sitemap URL, feed URL or outlet"
+        "targets",
+        nargs="+",
+        metavar="TARGET",
+        help="site root, sitemap URL, feed URL, outlet name or outlet file (.toml)",
     )
     parser.add_argument("--db", help="article database (default: NEWSCLEAN_DB, output/newsclean.sqlite)")
     parser.add_argument(
@@ -84,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             name, kwargs = _resolve(target)
         except (ValueError, LookupError) as exc:
-            print(f"newsclean crawl: {target}: {exc}", file=sys.stderr)
+            message = str(exc) if str(exc).startswith(target) else f"{target}: {exc}"  # it may name the file
+            print(f"newsclean crawl: {message}", file=sys.stderr)
             continue
         jobs.append((target, name, {**kwargs, **spider_kwargs}))
     if not jobs:
