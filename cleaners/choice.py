@@ -19,10 +19,10 @@ import copy
 import logging
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from lxml import etree
 
+from .attempt import Attempt, Verdict
 from .candidates import (
     Candidate,
     generic_candidates,
@@ -32,38 +32,21 @@ from .candidates import (
     region_share,
     semantic_candidate,
 )
+from .checks import MAX_LINK_SHARE, MIN_ARTICLE_BODY_WORDS, confirmed, hard_checks
 from .container import isolate, reveal_hidden_text, wrap_loose_text
-from .dom import remove_element
 from .extract import extract_body
 from .fragment import fragment
-from .lines import LineOutcome, apply_line_rules
+from .lines import apply_line_rules
 from .options import CleanOptions
-from .result import Removed, count_words
+from .rails import drop_link_rails, trim_rails
+from .result import Removed
 from .rules import RuleSet
-from .signals import Block, PageSignals, agreement, containment, words
+from .signals import PageSignals, agreement, containment, words
 
 logger = logging.getLogger(__name__)
 
 #: A candidate with less prose than this share of the fullest candidate's is a teaser card sharing its class.
 SMALL_CANDIDATE = 0.3
-#: An output with more of its text in links than this is a list of headlines, not an article.
-MAX_LINK_SHARE = 0.5
-#: A candidate whose output lies outside the anchored region for more than this share is a wrapper
-#: holding rails, or another block.
-MAX_OUTSIDE_SHARE = 0.4
-#: The description is the lead when this share of its shingles is in the first paragraphs.
-LEAD_CONTAINMENT = 0.5
-LEAD_PARAGRAPHS = 5
-MIN_DESCRIPTION_WORDS = 8
-#: JSON-LD `articleBody` with at least this many words is evidence; agreement above the first figure
-#: confirms a candidate, below the second refutes it.
-MIN_ARTICLE_BODY_WORDS = 40
-ARTICLE_BODY_CONFIRMS = 0.7
-ARTICLE_BODY_REFUTES = 0.3
-#: Region evidence: the candidate holds this share of the region's prose (more when the region is not
-#: anchored at the headline).
-REGION_COVERAGE = 0.7
-REGION_COVERAGE_UNANCHORED = 0.85
 #: A rule candidate nobody confirmed is still believed when it agrees this well with the whole-page
 #: extraction, or when this share of it is found there.
 WHOLE_PAGE_AGREEMENT = 0.5
@@ -77,52 +60,6 @@ GENERIC_WORTH = 0.8
 #: Extraction inside a container that recovers less than this share of its prose narrowed down to a
 #: part of it (a standfirst, a first section): the container is then extracted whole.
 NARROWED = 0.8
-
-
-@dataclass(slots=True)
-class Verdict:
-    """What was checked about one candidate."""
-
-    candidate: str
-    accepted: bool = False
-    passed: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-
-    def check(self, name: str, ok: bool | None) -> bool:
-        """Record a check (None: not applicable on this page); returns `ok`."""
-        if ok is not None:
-            (self.passed if ok else self.failed).append(name)
-        return bool(ok)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "candidate": self.candidate,
-            "accepted": self.accepted,
-            "passed": self.passed,
-            "failed": self.failed,
-        }
-
-
-@dataclass(slots=True)
-class Attempt:
-    """A candidate's body after fragment and line rules, with what they removed."""
-
-    source: str
-    outcome: LineOutcome
-    removed: list[Removed]
-    link_share: float = 0.0
-
-    @property
-    def paragraphs(self) -> list[str]:
-        return self.outcome.paragraphs
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.outcome.paragraphs)
-
-    @property
-    def words(self) -> int:
-        return count_words(self.text)
 
 
 @dataclass(slots=True)
@@ -178,7 +115,7 @@ def choose_body(
         attempt = _try_container(ctx, candidate, verdict)
         if attempt is None:
             continue
-        if _confirmed(ctx, candidate, attempt, verdict):
+        if confirmed(ctx.signals, candidate.element, attempt, verdict):
             verdict.accepted = True
             return Choice(_rescued(ctx, attempt, verdicts), verdicts)
         if candidate.rules is not None:  # the page's own markup alone never outranks trafilatura's choice
@@ -234,7 +171,7 @@ def _try_container(ctx: _Context, candidate: Candidate, verdict: Verdict) -> Att
     if attempt is None:
         verdict.check("extracted", False)
         return None
-    if not _hard_checks(ctx, attempt, verdict):
+    if not hard_checks(ctx.signals, attempt, verdict, ctx.options.min_words):
         return None
     return attempt
 
@@ -267,71 +204,6 @@ def _attempt(ctx: _Context, body: etree._Element, source: str) -> Attempt:
     return Attempt(source, outcome, removed, frag.link_share)
 
 
-def _hard_checks(ctx: _Context, attempt: Attempt, verdict: Verdict) -> bool:
-    if not verdict.check("words", attempt.words >= ctx.options.min_words):
-        return False
-    if not verdict.check("link-share", attempt.link_share <= MAX_LINK_SHARE):
-        return False
-    body = ctx.signals.article_body
-    stated = body and len(words(body)) >= MIN_ARTICLE_BODY_WORDS
-    if stated and agreement(attempt.text, body) < ARTICLE_BODY_REFUTES:
-        verdict.check("article-body", False)
-        return False
-    if ctx.signals.anchored:
-        outside = _outside_share(ctx.signals, attempt.paragraphs)
-        if not verdict.check("inside-region", outside <= MAX_OUTSIDE_SHARE):
-            return False
-    return True
-
-
-def _confirmed(ctx: _Context, candidate: Candidate, attempt: Attempt, verdict: Verdict) -> bool:
-    """Any one piece of independent evidence confirms a candidate; all are recorded."""
-    signals = ctx.signals
-    lead = "\n".join(attempt.paragraphs[:LEAD_PARAGRAPHS])
-    descriptions = [d for d in signals.descriptions if len(words(d)) >= MIN_DESCRIPTION_WORDS]
-    confirmed = False
-    if descriptions:
-        found = max(containment(d, lead) for d in descriptions)
-        confirmed |= verdict.check("lead", found >= LEAD_CONTAINMENT)
-    body = signals.article_body
-    if body and len(words(body)) >= MIN_ARTICLE_BODY_WORDS:
-        confirmed |= verdict.check("article-body", agreement(attempt.text, body) >= ARTICLE_BODY_CONFIRMS)
-    if signals.region is not None:
-        coverage, _ = region_share(signals, candidate.element)
-        needed = REGION_COVERAGE if signals.anchored else REGION_COVERAGE_UNANCHORED
-        confirmed |= verdict.check("region", coverage >= needed)
-    if signals.headline is not None:
-        verdict.check("headline", _near_headline(signals, candidate.element))
-    return confirmed
-
-
-def _near_headline(signals: PageSignals, element: etree._Element) -> bool:
-    """The headline is inside the candidate, or the candidate's text starts soon after it."""
-    positions = inner_blocks(signals, element)
-    headline = signals.headline
-    if not positions or headline is None:
-        return False
-    if positions[0] <= headline <= positions[-1]:
-        return True
-    return 0 < positions[0] - headline <= 30
-
-
-def _outside_share(signals: PageSignals, paragraphs: list[str]) -> float:
-    """Share of the output's characters from blocks outside the region (paragraphs not found: not counted)."""
-    if signals.region is None:
-        return 0.0
-    start, end = signals.region
-    outside = total = 0
-    for paragraph in paragraphs:
-        position = signals.locate(paragraph)
-        if position is None:
-            continue
-        total += len(paragraph)
-        if not start - 2 <= position <= end + 2:
-            outside += len(paragraph)
-    return outside / total if total else 0.0
-
-
 def _whole_page(ctx: _Context) -> Attempt | None:
     """trafilatura's whole-page extraction, after the article area was made readable to it.
 
@@ -344,39 +216,9 @@ def _whole_page(ctx: _Context) -> Attempt | None:
     if holder is not None and holder.tag not in ("html", "body"):
         reveal_hidden_text(holder)
         wrap_loose_text(holder)
-        _drop_link_rails(ctx, holder)
+        drop_link_rails(ctx.signals, holder)
     body = extract_body(ctx.tree, ctx.url, ctx.options, isolated=False)
     return _attempt(ctx, body, "whole-page") if body is not None else None
-
-
-#: A subtree beside the article area with at least this share of link text is navigation or a rail.
-RAIL_LINK_SHARE = 0.6
-RAIL_MIN_CHARS = 200
-_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
-
-
-def _drop_link_rails(ctx: _Context, holder: etree._Element) -> None:
-    """Remove the link-dense subtrees beside the article area before the whole-page pass.
-
-    Menus, footers and headline rails are most of a news page; trafilatura discards them anyway, after
-    spending most of its time on them. Only siblings of the article area's ancestors go, and only those whose
-    text is mostly links, so no article text can go with them.
-    """
-    signals = ctx.signals
-    node = holder
-    for ancestor in holder.iterancestors():
-        for sibling in list(ancestor):
-            if sibling is node or not isinstance(sibling.tag, str):
-                continue
-            if int(_TEXT_LENGTH(sibling)) < RAIL_MIN_CHARS:  # small: not worth the look (cheap, in C)
-                continue
-            blocks = [signals.blocks[p] for p in inner_blocks(signals, sibling)]
-            chars = sum(b.chars for b in blocks)
-            if chars and sum(b.link_chars for b in blocks) >= RAIL_LINK_SHARE * chars:
-                remove_element(sibling)
-        node = ancestor
-        if ancestor.tag == "body":
-            break
 
 
 def _best_generic(ctx: _Context) -> tuple[Candidate, float] | None:
@@ -460,55 +302,9 @@ def _whole_within(ctx: _Context, whole: Attempt, candidate: Candidate) -> Attemp
     return Attempt(candidate.source, outcome, removed, whole.link_share)
 
 
-def _trim_rails(ctx: _Context, attempt: Attempt | None) -> Attempt | None:
-    """Drop the teasers of a rail that follows the article region under a rail heading.
-
-    The stop rules cut a body at "Berita Lainnya" or "Related stories" when the heading survives extraction;
-    often it does not (a `<div>` label trafilatura drops) while the teasers under it do, their summaries
-    being prose. In the page's own block order they are still recognisable: after the heading, summaries
-    that each follow a headline link, at least two of them. A single paragraph after a box of links is the
-    article's own end, and stays.
-    """
-    signals = ctx.signals
-    if attempt is None or signals.region is None or not ctx.rules.stop_lines:
-        return attempt
-    blocks = signals.blocks
-    heading = next(
-        (
-            position
-            for position in range(signals.region[1] + 1, len(blocks))
-            if len(blocks[position].text) <= 80
-            and any(p.regex.search(blocks[position].text) for p in ctx.rules.stop_lines)
-        ),
-        None,
-    )
-    if heading is None:
-        return attempt
-    teasers = {
-        position
-        for position in range(heading + 1, len(blocks))
-        if blocks[position].prose
-        and any(_is_headline_link(blocks[p]) for p in range(max(heading, position - 2), position))
-    }
-    if len(teasers) < 2:
-        return attempt
-    kept = []
-    for paragraph in attempt.outcome.paragraphs:
-        if signals.locate(paragraph) in teasers:
-            attempt.removed.append(Removed.of("rails:teaser", paragraph))
-        else:
-            kept.append(paragraph)
-    attempt.outcome.paragraphs = kept
-    return attempt
-
-
-def _is_headline_link(block: Block) -> bool:
-    return block.chars >= 20 and block.link_chars >= 0.8 * block.chars
-
-
 def _rescued(ctx: _Context, chosen: Attempt | None, verdicts: list[Verdict]) -> Attempt | None:
     """The JSON-LD `articleBody` when the page's markup yields no body or much less than it states."""
-    chosen = _trim_rails(ctx, chosen)
+    chosen = trim_rails(ctx.signals, ctx.rules.stop_lines, chosen)
     body = ctx.signals.article_body
     if not body:
         return chosen

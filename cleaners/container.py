@@ -11,7 +11,8 @@ import re
 import lxml.html
 from lxml import etree
 
-#: Tags that start a new block; text runs between them get their own paragraph before extraction.
+#: Tags that start a new block; text runs between them get their own paragraph before extraction. (Unlike
+#: cleaners.signals.BLOCK_TAGS, list items and table cells are not here: their runs are never regrouped.)
 _BLOCK_TAGS = frozenset(
     (
         "p",

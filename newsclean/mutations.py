@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from cleaners.decoding import decode_html
-from cleaners.dom import NotHTML, parse_html
+from cleaners.dom import NotHTML, parse_html, remove_element
 from cleaners.signals import text_blocks, words
 
 #: The decoy teaser: a headline link and a summary, text the gold body does not hold (scored as leaks).
@@ -111,17 +111,10 @@ def _headline_inside(
         return
     if headline in container.iterancestors():
         return
-    parent = headline.getparent()
-    if parent is None:
+    if headline.getparent() is None:
         return
-    tail, headline.tail = headline.tail, None
-    if tail and tail.strip():
-        previous = headline.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(headline)
+    remove_element(headline)  # its tail text stays where it was
+    headline.tail = None
     container.insert(0, headline)
 
 
