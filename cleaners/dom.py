@@ -69,13 +69,16 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
     return tree
 
 
+_OWN_URL = (
+    etree.XPath("//link[translate(@rel,'CANOICL','canoicl')='canonical']/@href"),
+    etree.XPath("//meta[@property='og:url' or @name='og:url']/@content"),
+)
+
+
 def page_url(tree: lxml.html.HtmlElement, base: str | None = None) -> str | None:
     """The page's own URL from `<link rel=canonical>` or `og:url`, made absolute against `base`."""
-    for xpath in (
-        "//link[translate(@rel,'CANOICL','canoicl')='canonical']/@href",
-        "//meta[@property='og:url' or @name='og:url']/@content",
-    ):
-        for value in tree.xpath(xpath):
+    for xpath in _OWN_URL:
+        for value in xpath(tree):
             value = value.strip()
             if value and not value.startswith(("javascript:", "#")):
                 absolute = urljoin(base, value) if base else value
@@ -135,6 +138,7 @@ _XML_ROOT = re.compile(
     r"<(?P<root>urlset|sitemapindex|rss|feed|rdf:RDF)\b",
     re.IGNORECASE | re.DOTALL,
 )
+_XML_ROOT_NAME = re.compile(r"<(?:urlset|sitemapindex|rss|feed|rdf:RDF)\b", re.IGNORECASE)
 _XML_KINDS = {
     "urlset": "sitemap",
     "sitemapindex": "sitemap index",
@@ -149,7 +153,10 @@ def xml_document_kind(text: str) -> str | None:
 
     Saved as `.html`, a sitemap otherwise parses as a page of 22,000 "words" of URLs.
     """
-    match = _XML_ROOT.match(text[:4096])
+    head = text[:4096]
+    if not _XML_ROOT_NAME.search(head):  # the full pattern backtracks over comments: only when it can match
+        return None
+    match = _XML_ROOT.match(head)
     return _XML_KINDS[match.group("root").lower()] if match else None
 
 

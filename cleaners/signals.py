@@ -214,7 +214,8 @@ def _key(text: str) -> str:
 
 
 def words(text: str | None) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(text or "")]
+    """The text's `\\w+` words, case folded (the whole text at once: one call, not one per word)."""
+    return _WORD.findall(text.casefold()) if text else []
 
 
 def _title_share(text: str, title_words: set[str]) -> float:
