@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .dom import block_text
+from .dom import block_text, text_length
 from .rules import GENERIC_NAME, RuleSet
 from .signals import BLOCK_TAGS, PageSignals
 
@@ -27,7 +27,6 @@ SECTIONS_SHARE = 0.6
 #: teaser cards must not cost fifty extractions.
 MAX_MATCHES_PER_SELECTOR = 3
 
-_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 #: `itemprop` and `role` attributes (the attribute axis is the fastest way libxml2 finds them).
 _ATTRIBUTES = etree.XPath("//@itemprop | //@role")
 
@@ -83,7 +82,7 @@ def rule_candidates(tree: etree._Element, rules: RuleSet) -> list[Candidate]:
                     holder is not None
                     and holder.tag not in ("html", "body")
                     and holder not in seen
-                    and sum(size for size, _ in sections) >= SECTIONS_SHARE * int(_TEXT_LENGTH(holder))
+                    and sum(size for size, _ in sections) >= SECTIONS_SHARE * text_length(holder)
                 ):
                     seen.add(holder)
                     found.append(Candidate(f"{kind}:{selector.name}+sections", holder, part.name))
@@ -97,7 +96,7 @@ def semantic_candidate(markup: dict[str, list[etree._Element]]) -> Candidate | N
     """The page's own `itemprop=articleBody` element (the fullest one): a statement, still to be checked."""
     best, best_size = None, MIN_CONTAINER_CHARS - 1
     for element in markup["article-body"]:
-        size = int(_TEXT_LENGTH(element))
+        size = text_length(element)
         if size > best_size:
             best, best_size = element, size
     return Candidate("generic:article-body", best) if best is not None else None
@@ -163,17 +162,6 @@ def headline_block(signals: PageSignals) -> etree._Element | None:
     headline = signals.headline_element
     if headline is not None:
         members.append(headline)
-    ancestor = _common_ancestor(members)
-    if ancestor is None or ancestor.tag in ("html", "body"):
-        return None
-    return ancestor
-
-
-def prose_block(signals: PageSignals) -> etree._Element | None:
-    """The lowest element holding the region's prose blocks (the article text without its headline)."""
-    members = [b.element for b in signals.region_blocks() if b.prose]
-    if len(members) < 2:
-        return None
     ancestor = _common_ancestor(members)
     if ancestor is None or ancestor.tag in ("html", "body"):
         return None

@@ -13,7 +13,7 @@ from lxml import etree
 
 from .attempt import Attempt, Verdict
 from .candidates import inner_blocks, region_share
-from .signals import PageSignals, agreement, containment, words
+from .signals import ANCHOR_WINDOW, PageSignals, agreement, containment, words
 
 #: An output with more of its text in links than this is a list of headlines, not an article.
 MAX_LINK_SHARE = 0.5
@@ -81,7 +81,7 @@ def near_headline(signals: PageSignals, element: etree._Element) -> bool:
         return False
     if positions[0] <= headline <= positions[-1]:
         return True
-    return 0 < positions[0] - headline <= 30
+    return 0 < positions[0] - headline <= ANCHOR_WINDOW
 
 
 def outside_share(signals: PageSignals, paragraphs: list[str]) -> float:

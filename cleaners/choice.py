@@ -24,6 +24,7 @@ from lxml import etree
 
 from .attempt import Attempt, Verdict
 from .candidates import (
+    MIN_CONTAINER_CHARS,
     Candidate,
     generic_candidates,
     headline_block,
@@ -45,8 +46,10 @@ from .signals import PageSignals, agreement, containment, words
 
 logger = logging.getLogger(__name__)
 
-#: A candidate with less prose than this share of the fullest candidate's is a teaser card sharing its class.
+#: A candidate with less prose than this share of the fullest candidate's is a teaser card sharing its class
+#: (judged only when the fullest has at least the second figure of prose characters).
 SMALL_CANDIDATE = 0.3
+SMALL_CANDIDATE_YARDSTICK = 400
 #: A rule candidate nobody confirmed is still believed when it agrees this well with the whole-page
 #: extraction, or when this share of it is found there.
 WHOLE_PAGE_AGREEMENT = 0.5
@@ -158,12 +161,12 @@ def _try_container(ctx: _Context, candidate: Candidate, verdict: Verdict) -> Att
     positions = inner_blocks(ctx.signals, candidate.element)
     blocks = [ctx.signals.blocks[p] for p in positions]
     chars = sum(b.chars for b in blocks)
-    if not verdict.check("text", chars >= 80):
+    if not verdict.check("text", chars >= MIN_CONTAINER_CHARS):
         return None
     links = sum(b.link_chars for b in blocks)
     if not verdict.check("links", links <= MAX_LINK_SHARE * chars):
         return None
-    if ctx.fullest_prose >= 400:
+    if ctx.fullest_prose >= SMALL_CANDIDATE_YARDSTICK:
         prose = sum(b.chars - b.link_chars for b in blocks if b.prose)
         if not verdict.check("prose", prose >= SMALL_CANDIDATE * ctx.fullest_prose):
             return None

@@ -80,11 +80,25 @@ def page_url(tree: lxml.html.HtmlElement, base: str | None = None) -> str | None
     for xpath in _OWN_URL:
         for value in xpath(tree):
             value = value.strip()
-            if value and not value.startswith(("javascript:", "#")):
+            if leads_somewhere(value):
                 absolute = urljoin(base, value) if base else value
                 if absolute.startswith(("http://", "https://")):
                     return absolute
     return None
+
+
+def leads_somewhere(href: str | None) -> bool:
+    """A link target that leads to a page: not empty, not a `#` anchor, not `javascript:` (glossary pop-ups
+    on some sites wrap every other word in such links, which must not make their text link text)."""
+    return bool(href) and not href.startswith(("#", "javascript:"))  # type: ignore[union-attr]
+
+
+_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
+
+
+def text_length(element: etree._Element) -> int:
+    """Characters of the element's text, whitespace folded, counted in C (no string is built in Python)."""
+    return int(_TEXT_LENGTH(element))
 
 
 def block_text(element: etree._Element) -> str:

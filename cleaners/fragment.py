@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .dom import leads_somewhere
 from .normalize import normalize_text
 from .result import Removed
 
@@ -38,11 +39,6 @@ class Fragment:
         self.paragraphs.append(text)
         self.chars += len(text)
         self.link_chars += len(link_text)
-
-
-def fragment_blocks(body: etree._Element, removed: list[Removed]) -> list[str]:
-    """Paragraph texts of the extracted body in reading order, minus label+link promos."""
-    return fragment(body, removed).paragraphs
 
 
 def fragment(body: etree._Element, removed: list[Removed]) -> Fragment:
@@ -111,7 +107,7 @@ def _lines(block: etree._Element) -> list[tuple[str, str]]:
                 walk(child, in_link)
                 line_break()
             elif isinstance(child.tag, str):
-                walk(child, in_link or (child.tag == "ref" and is_link_target(child.get("target"))))
+                walk(child, in_link or (child.tag == "ref" and leads_somewhere(child.get("target"))))
             if child.tail:
                 text.append(child.tail)
                 if in_link:
@@ -120,12 +116,6 @@ def _lines(block: etree._Element) -> list[tuple[str, str]]:
     walk(block, False)
     line_break()
     return [line for line in lines if line[0]] or [("", "")]
-
-
-def is_link_target(target: str | None) -> bool:
-    """A link leads somewhere: a named anchor (`<a name>`), `#` or `javascript:` (glossary pop-ups on
-    some sites wrap every other word) does not make its text link text."""
-    return bool(target) and not target.startswith(("#", "javascript:"))  # type: ignore[union-attr]
 
 
 def _squash(text: str) -> str:

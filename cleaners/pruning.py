@@ -24,7 +24,7 @@ from cssselect import SelectorError, parse
 from cssselect.parser import Attrib, Class, Element, Hash, Negation
 from lxml import etree
 
-from .dom import block_text, remove_element
+from .dom import block_text, remove_element, text_length
 from .result import Removed
 from .rules import Selector, TokenRule
 
@@ -249,7 +249,7 @@ class _Guard:
 
     def holds_the_page(self, elements: list[etree._Element], rule: str) -> bool:
         """True when the rule's matches together hold a large share of the page's readable text."""
-        if sum(int(_TEXT_LENGTH(e)) for e in elements) < ARTICLE_MIN_CHARS:  # an upper bound, in C
+        if sum(text_length(e) for e in elements) < ARTICLE_MIN_CHARS:  # an upper bound, in C
             return False
         total = 0
         for element in elements:
@@ -265,7 +265,7 @@ class _Guard:
         if element in self.protected:
             logger.debug("%s matched a body candidate or an ancestor of one; kept", rule)
             return False
-        if int(_TEXT_LENGTH(element)) < ARTICLE_MIN_CHARS:  # an upper bound, in C
+        if text_length(element) < ARTICLE_MIN_CHARS:  # an upper bound, in C
             return True
         chars = _paragraph_chars(element)
         if chars >= ARTICLE_MIN_CHARS and chars >= ARTICLE_SHARE * self.page_chars():
@@ -274,15 +274,12 @@ class _Guard:
         return True
 
 
-_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
-
-
 def _readable_chars(element: etree._Element) -> int:
     """Characters of the element's text outside links (computed in C, links subtracted one by one)."""
-    total = int(_TEXT_LENGTH(element))
+    total = text_length(element)
     if total == 0:
         return 0
-    links = sum(int(_TEXT_LENGTH(a)) for a in element.iter("a"))
+    links = sum(text_length(a) for a in element.iter("a"))
     return max(0, total - links)
 
 

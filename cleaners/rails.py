@@ -12,7 +12,7 @@ from lxml import etree
 
 from .attempt import Attempt
 from .candidates import inner_blocks
-from .dom import remove_element
+from .dom import remove_element, text_length
 from .result import Removed
 from .rules import LinePattern
 from .signals import Block, PageSignals
@@ -20,7 +20,6 @@ from .signals import Block, PageSignals
 #: A subtree beside the article area with at least this share of link text is navigation or a rail.
 RAIL_LINK_SHARE = 0.6
 RAIL_MIN_CHARS = 200
-_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 
 
 def drop_link_rails(signals: PageSignals, holder: etree._Element) -> None:
@@ -35,7 +34,7 @@ def drop_link_rails(signals: PageSignals, holder: etree._Element) -> None:
         for sibling in list(ancestor):
             if sibling is node or not isinstance(sibling.tag, str):
                 continue
-            if int(_TEXT_LENGTH(sibling)) < RAIL_MIN_CHARS:  # small: not worth the look (cheap, in C)
+            if text_length(sibling) < RAIL_MIN_CHARS:  # small: not worth the look (cheap, in C)
                 continue
             blocks = [signals.blocks[p] for p in inner_blocks(signals, sibling)]
             chars = sum(b.chars for b in blocks)

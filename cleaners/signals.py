@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .dom import leads_somewhere
+
 #: Elements that start a text block; inline elements belong to the nearest such ancestor.
 BLOCK_TAGS = frozenset(
     (
@@ -185,7 +187,7 @@ def text_blocks(tree: etree._Element) -> list[Block]:
         if owner is None:
             node, in_link = parent, False
             while node is not None and node.tag not in BLOCK_TAGS:
-                in_link = in_link or (node.tag == "a" and _leads_somewhere(node.get("href")))
+                in_link = in_link or (node.tag == "a" and leads_somewhere(node.get("href")))
                 node = node.getparent()
             owner = owners[parent] = (node, in_link)
         element, in_link = owner
@@ -203,10 +205,6 @@ def text_blocks(tree: etree._Element) -> list[Block]:
     for block in blocks.values():
         block.text = " ".join(" ".join(block.parts).split())
     return list(blocks.values())
-
-
-def _leads_somewhere(href: str | None) -> bool:
-    return bool(href) and not href.startswith(("#", "javascript:"))  # type: ignore[union-attr]
 
 
 def _key(text: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from cleaners import clean_html
-from cleaners.fragment import fragment_blocks
+from cleaners.fragment import fragment
 from cleaners.result import Removed
 
 PROSE = (
@@ -25,7 +25,7 @@ T = 'target="https://x.example/a"'
 
 def _blocks(xml: str) -> tuple[list[str], list[Removed]]:
     removed: list[Removed] = []
-    return fragment_blocks(etree.fromstring(f"<body>{xml}</body>"), removed), removed
+    return fragment(etree.fromstring(f"<body>{xml}</body>"), removed).paragraphs, removed
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from lxml import etree
 from cleaners import CleanOptions, clean_html
 from cleaners.decoding import decode_html
 from cleaners.evaluation import score_page
-from cleaners.fragment import fragment_blocks
+from cleaners.fragment import fragment
 from cleaners.pruning import prune
 from cleaners.rules import default_registry
 from tests.conftest import CORPUS
@@ -64,7 +64,7 @@ def test_nested_blocks_of_the_extracted_body_are_not_glued() -> None:
         "<body><quote><p>Die Regel ist gültig</p><p>Ebenso die zweite</p></quote>"
         "<list><item>Erster Punkt<list><item>Unterpunkt</item></list></item></list></body>"
     )
-    assert fragment_blocks(body, []) == [
+    assert fragment(body, []).paragraphs == [
         "Die Regel ist gültig",
         "Ebenso die zweite",
         "Erster Punkt",
@@ -77,7 +77,7 @@ def test_a_named_anchor_is_not_a_link() -> None:
     body = etree.fromstring(
         f"<body><p>{PROSE}</p><p><ref>Eine der Fragen: Was sagt der Professor?</ref></p></body>"
     )
-    assert len(fragment_blocks(body, [])) == 2
+    assert len(fragment(body, []).paragraphs) == 2
 
 
 def test_a_sitemap_or_feed_saved_as_html_is_not_an_article() -> None:
