@@ -51,6 +51,8 @@ def figures(report: dict[str, Any]) -> dict[str, dict[str, float]]:
     """The gated figures of an `eval` report: newsclean's per mode, per mutation, and on the snippet set."""
     found: dict[str, dict[str, float]] = {}
     modes = report.get("modes", {}).get("overall", {})
+    if not modes and "gold" in report:  # a plain run measures the full rules: the `rules` figure
+        modes = {"rules": report["gold"]["overall"]["newsclean"]}
     for mode, totals in modes.items():
         if mode.startswith("trafilatura"):
             continue

@@ -17,78 +17,64 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-import trafilatura
-
 from cleaners import CleanResult, clean_html
-from cleaners.evaluation import GoldPage, PageScore, find_leaks, overall, read_page, score_page
+from cleaners.evaluation import GoldPage, PageScore, find_leaks, overall, score_page
 from cleaners.rules import RuleRegistry, default_registry
 
+from .extractors import Extractor, trafilatura_precision_text, trafilatura_text
 from .mutations import MUTATIONS, Mutation, mutate, unmutated
-from .scoring import Output, body_sources
+from .scoring import DIGITS, Output, body_sources, read_scored_page, run_systems, score_figures
 from .variants import MODES, registry_for
 
 logger = logging.getLogger(__name__)
 
-DIGITS = 4
 #: A mutated page must keep at least this share of its unmutated F1.
 MUTATION_KEEPS = 0.9
+#: Bare trafilatura beside the modes, as `eval` names it.
+BARE_SYSTEMS: dict[str, Extractor] = {
+    "trafilatura": trafilatura_text,
+    "trafilatura_precision": trafilatura_precision_text,
+}
 
 
 @dataclass(frozen=True, slots=True)
 class _Scored:
     score: PageScore
     leaks: list[str]
-    status: str = "ok"
-    source: str | None = None
-    rejected: tuple[str, ...] = ()
+    output: Output
 
     def figures(self) -> dict[str, Any]:
         return {
-            "f1": round(self.score.f1, DIGITS),
-            "precision": round(self.score.precision, DIGITS),
-            "recall": round(self.score.recall, DIGITS),
+            **score_figures(self.score),
             "leaks": len(self.leaks),
             "leaked": self.leaks,
-            "status": self.status,
-            "body_source": self.source,
+            "status": self.output.status,
+            "body_source": self.output.body_source,
         }
 
 
-def _bare(html: bytes, url: str | None, *, precision: bool = False) -> str:
-    try:
-        return trafilatura.extract(html, url=url, include_comments=False, favor_precision=precision) or ""
-    except Exception as exc:  # a failing extractor scores as an empty output, never aborts the run
-        logger.warning("trafilatura failed on %s: %s", url, exc)
-        return ""
-
-
-def _score(text: str, page: GoldPage, leaks: Sequence[str], result: CleanResult | None = None) -> _Scored:
-    return _Scored(
-        score_page(text, page.gold),
-        find_leaks(text, leaks),
-        result.status if result else "ok",
-        result.body_source if result else None,
-        tuple(result.rejected_rules()) if result else (),
-    )
+def _score(output: Output, page: GoldPage, leaks: Sequence[str]) -> _Scored:
+    return _Scored(score_page(output.text, page.gold), find_leaks(output.text, leaks), output)
 
 
 def _totals(rows: list[_Scored]) -> dict[str, Any]:
     total = overall([row.score for row in rows])
-    sources = {}
-    if any(row.source for row in rows):
-        sources = body_sources([Output("", None, row.source, row.rejected) for row in rows])
+    outputs = [row.output for row in rows]
     return {
-        **sources,
+        **(body_sources(outputs) if any(o.body_source for o in outputs) else {}),
         "pages": total.pages,
-        "f1": round(total.f1, DIGITS),
-        "precision": round(total.precision, DIGITS),
-        "recall": round(total.recall, DIGITS),
+        **score_figures(total),
         "leaks": sum(len(row.leaks) for row in rows),
         "pages_with_leaks": sum(1 for row in rows if row.leaks),
-        "not_ok": sum(1 for row in rows if row.status != "ok"),
+        "not_ok": sum(1 for o in outputs if o.status != "ok"),
     }
+
+
+def _clean_in_mode(mode: str, registry: RuleRegistry, html: bytes, url: str | None) -> CleanResult:
+    return clean_html(html, url, registry=registry_for(mode, registry, html, url))
 
 
 def score_modes(
@@ -100,24 +86,25 @@ def score_modes(
 ) -> dict[str, Any]:
     """newsclean per mode (MODES) and bare trafilatura (default and favor_precision) on the same pages."""
     registry = registry or default_registry()
-    rows: dict[str, list[_Scored]] = {name: [] for name in (*modes, "trafilatura", "trafilatura_precision")}
+    systems: dict[str, Extractor] = {mode: partial(_clean_in_mode, mode, registry) for mode in modes}
+    systems.update(BARE_SYSTEMS)
+    rows: dict[str, list[_Scored]] = {name: [] for name in systems}
     per_page = []
+    errors: list[dict[str, str]] = []
     for page in pages:
         if progress:
             progress(page.name)
-        html = read_page(page.path)
+        html = read_scored_page(page.name, page.path, errors)
+        if html is None:
+            continue
         entry: dict[str, Any] = {"page": page.name}
-        for mode in modes:
-            result = clean_html(html, page.url, registry=registry_for(mode, registry, html, page.url))
-            scored = _score(result.text, page, page.leaks, result)
-            rows[mode].append(scored)
-            entry[mode] = scored.figures()
-        for name, precision in (("trafilatura", False), ("trafilatura_precision", True)):
-            scored = _score(_bare(html, page.url, precision=precision), page, page.leaks)
+        for name, output in run_systems(html, page.url, systems, page.name).items():
+            scored = _score(output, page, page.leaks)
             rows[name].append(scored)
             entry[name] = scored.figures()
         per_page.append(entry)
-    return {"pages": per_page, "overall": {name: _totals(scored) for name, scored in rows.items()}}
+    overall_ = {name: _totals(scored) for name, scored in rows.items()}
+    return {"pages": per_page, "overall": overall_, "errors": errors}
 
 
 def score_mutations(
@@ -127,61 +114,74 @@ def score_mutations(
     registry: RuleRegistry | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """newsclean and bare trafilatura on every mutated page, with the per-page target checked."""
+    """newsclean and bare trafilatura on every mutated page, with the per-page target checked.
+
+    Each page is read and cleaned unmutated once; every mutation of it is then scored against that.
+    """
     registry = registry or default_registry()
-    report: dict[str, Any] = {}
-    references: dict[str, _Scored] = {}
-    for mutation in mutations:
-        ours: list[_Scored] = []
-        bare: list[_Scored] = []
-        per_page = []
-        skipped = []
-        for page in pages:
+    systems: dict[str, Extractor] = {
+        "newsclean": partial(_clean_in_mode, "rules", registry),
+        "trafilatura": trafilatura_text,
+    }
+    ours: dict[str, list[_Scored]] = {m.name: [] for m in mutations}
+    bare: dict[str, list[_Scored]] = {m.name: [] for m in mutations}
+    per_page: dict[str, list[dict[str, Any]]] = {m.name: [] for m in mutations}
+    skipped: dict[str, list[str]] = {m.name: [] for m in mutations}
+    errors: list[dict[str, str]] = []
+    for page in pages:
+        html = read_scored_page(page.name, page.path, errors)
+        if html is None:
+            continue
+        reference: _Scored | None = None
+        for mutation in mutations:
             if progress:
                 progress(f"{mutation.name}: {page.name}")
-            html = read_page(page.path)
             mutated = mutate(html, page.gold, mutation)
             if mutated is None:
-                skipped.append(page.name)
+                skipped[mutation.name].append(page.name)
                 continue
-            if page.name not in references:
+            if reference is None:
                 plain = unmutated(html) or html
-                result = clean_html(plain, page.url, registry=registry)
-                references[page.name] = _score(result.text, page, page.leaks, result)
-            reference = references[page.name]
+                reference = _score(
+                    run_systems(plain, page.url, systems, page.name)["newsclean"], page, page.leaks
+                )
             leaks = (*page.leaks, *mutation.leaks)
-            result = clean_html(mutated, page.url, registry=registry)
-            mine = _score(result.text, page, leaks, result)
-            theirs = _score(_bare(mutated, page.url), page, leaks)
-            ours.append(mine)
-            bare.append(theirs)
-            failures = _mutation_failures(mine, theirs, reference)
-            per_page.append(
+            outputs = run_systems(mutated, page.url, systems, f"{mutation.name}: {page.name}")
+            mine, theirs = (
+                _score(outputs["newsclean"], page, leaks),
+                _score(outputs["trafilatura"], page, leaks),
+            )
+            ours[mutation.name].append(mine)
+            bare[mutation.name].append(theirs)
+            per_page[mutation.name].append(
                 {
                     "page": page.name,
                     "newsclean": mine.figures(),
                     "trafilatura": theirs.figures(),
                     "unmutated_f1": round(reference.score.f1, DIGITS),
-                    "failures": failures,
+                    "failures": _mutation_failures(mine, theirs, reference),
                 }
             )
-        report[mutation.name] = {
+    return {
+        mutation.name: {
             "description": mutation.description,
-            "pages": per_page,
-            "skipped": skipped,
+            "pages": per_page[mutation.name],
+            "skipped": skipped[mutation.name],
+            "errors": errors,
             "overall": {
-                "newsclean": _totals(ours),
-                "trafilatura": _totals(bare),
-                "failing_pages": sum(1 for row in per_page if row["failures"]),
+                "newsclean": _totals(ours[mutation.name]),
+                "trafilatura": _totals(bare[mutation.name]),
+                "failing_pages": sum(1 for row in per_page[mutation.name] if row["failures"]),
             },
         }
-    return report
+        for mutation in mutations
+    }
 
 
 def _mutation_failures(mine: _Scored, theirs: _Scored, reference: _Scored) -> list[str]:
     failures = []
-    if mine.status != "ok":
-        failures.append(f"status {mine.status}")
+    if mine.output.status != "ok":
+        failures.append(f"status {mine.output.status}")
     floor = max(theirs.score.f1, MUTATION_KEEPS * reference.score.f1)
     if mine.score.f1 < floor - 1e-9:
         failures.append(f"F1 {mine.score.f1:.3f} < {floor:.3f}")

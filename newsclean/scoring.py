@@ -40,6 +40,8 @@ class Output:
     error: str | None = None
     body_source: str | None = None
     rejected: tuple[str, ...] = ()
+    #: newsclean's record status (`ok`, `not_article`, ...); `error` when the system raised.
+    status: str = "ok"
 
 
 def _run(extract: Extractor, html: bytes, url: str | None, system: str, where: str) -> Output:
@@ -48,9 +50,9 @@ def _run(extract: Extractor, html: bytes, url: str | None, system: str, where: s
         found = extract(html, url)
     except Exception as exc:  # one failing extractor must not abort the evaluation
         logger.warning("%s failed on %s: %s", system, where, exc)
-        return Output("", f"{type(exc).__name__}: {exc}")
+        return Output("", f"{type(exc).__name__}: {exc}", status="error")
     if isinstance(found, CleanResult):
-        return Output(found.text, None, found.body_source, tuple(found.rejected_rules()))
+        return Output(found.text, None, found.body_source, tuple(found.rejected_rules()), found.status)
     return Output(found)
 
 
@@ -62,16 +64,28 @@ def body_sources(outputs: Sequence[Output]) -> dict[str, Any]:
     return {"bodies": dict(kinds.most_common()), "container_rejected": dict(rejected.most_common())}
 
 
+def read_scored_page(label: str, path: Path, errors: list[dict[str, str]]) -> bytes | None:
+    """The page's bytes, or None (and an entry in `errors`) when the file cannot be read."""
+    try:
+        return read_page(path)
+    except (OSError, EOFError, ValueError) as exc:  # missing file, corrupt .gz
+        errors.append({"page": label, "error": f"cannot read {path}: {exc}"})
+        return None
+
+
+def run_systems(
+    html: bytes, url: str | None, systems: Mapping[str, Extractor], label: str
+) -> dict[str, Output]:
+    """Every system's output on one page (a system that raises scores as an empty output)."""
+    return {name: _run(extract, html, url, name, label) for name, extract in systems.items()}
+
+
 def _outputs(
     label: str, path: Path, url: str | None, systems: Mapping[str, Extractor], errors: list[dict[str, str]]
 ) -> dict[str, Output] | None:
     """Every system's output on one page, or None (and an entry in `errors`) when the file cannot be read."""
-    try:
-        html = read_page(path)
-    except (OSError, EOFError, ValueError) as exc:  # missing file, corrupt .gz
-        errors.append({"page": label, "error": f"cannot read {path}: {exc}"})
-        return None
-    return {name: _run(extract, html, url, name, label) for name, extract in systems.items()}
+    html = read_scored_page(label, path, errors)
+    return run_systems(html, url, systems, label) if html is not None else None
 
 
 class Scored(Protocol):
@@ -83,7 +97,7 @@ class Scored(Protocol):
     def f1(self) -> float: ...
 
 
-def _figures(score: Scored) -> dict[str, float]:
+def score_figures(score: Scored) -> dict[str, float]:
     return {
         "precision": round(score.precision, DIGITS),
         "recall": round(score.recall, DIGITS),
@@ -109,7 +123,7 @@ def score_gold_pages(pages: Sequence[GoldPage], systems: Mapping[str, Extractor]
             leaked = find_leaks(output.text, page.leaks)
             scores[name].append(score)
             leaks[name].append(len(leaked))
-            figures: dict[str, Any] = {**_figures(score), "leaks": len(leaked), "leaked": leaked}
+            figures: dict[str, Any] = {**score_figures(score), "leaks": len(leaked), "leaked": leaked}
             if output.error:
                 figures["error"] = output.error
             if output.body_source:
@@ -119,9 +133,10 @@ def score_gold_pages(pages: Sequence[GoldPage], systems: Mapping[str, Extractor]
     totals = {
         name: {
             "pages": len(scores[name]),
-            **_figures(overall(scores[name])),
+            **score_figures(overall(scores[name])),
             "leaks": sum(leaks[name]),
             "pages_with_leaks": sum(1 for n in leaks[name] if n),
+            "not_ok": sum(1 for o in produced[name] if o.status != "ok"),
         }
         for name in systems
     }
@@ -158,7 +173,7 @@ def score_snippet_set(pages: Sequence[SnippetPage], systems: Mapping[str, Extrac
     totals = {
         name: {
             "pages": len(rows),
-            **_figures(tally),
+            **score_figures(tally),
             "with_found": tally.with_found,
             "with_total": tally.with_total,
             "without_found": tally.without_found,

@@ -156,6 +156,41 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "no PAGE.html" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("mode", [["--rules", "off"], ["--mutate", "decoy-card"]])
+def test_unreadable_page_fails_the_generalisation_modes_too(
+    small_gold: Path, capsys: pytest.CaptureFixture[str], mode: list[str]
+) -> None:
+    (small_gold / "broken.html.gz").write_bytes(b"not gzip at all")
+    (small_gold / "broken.body.txt").write_text("Isi.\n", encoding="utf-8")
+    assert main(["eval", str(small_gold), *mode, "--json"]) == 1
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    section = report["modes"] if "modes" in report else report["mutations"]["decoy-card"]
+    assert [e["page"] for e in section["errors"]] == ["broken"]
+    assert len(section["pages"]) == 2  # the readable pages were still scored
+    assert "broken.html.gz" in captured.err
+
+
+def test_a_plain_run_is_held_to_the_rules_floor(
+    small_gold: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without a mode flag the run measures the full rules: the baseline's `rules` floor applies to it."""
+    baseline = tmp_path / "baseline.json"
+    base = ["eval", str(small_gold), "-o", str(tmp_path / "report.txt"), "--baseline", str(baseline)]
+    assert main([*base, "--update-baseline"]) == 0
+    assert set(json.loads(baseline.read_text(encoding="utf-8"))["floors"]["rules"]) == {
+        "f1_min",
+        "leaks_max",
+        "not_ok_max",
+    }
+    raised = json.loads(baseline.read_text(encoding="utf-8"))
+    raised["floors"]["rules"]["f1_min"] = 1.01
+    baseline.write_text(json.dumps(raised), encoding="utf-8")
+    capsys.readouterr()
+    assert main(base) == 1
+    assert "baseline: rules: f1" in capsys.readouterr().err
+
+
 def test_generalisation_modes_side_by_side(small_gold: Path, tmp_path: Path) -> None:
     out = tmp_path / "modes.json"
     args = ["eval", str(small_gold), "--rules", "off", "--leave-one-template-out", "--json", "-o", str(out)]

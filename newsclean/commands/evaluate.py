@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
             pages = load_gold_dir(args.dir, manifest_urls=args.url_from == "manifest")
             if not pages:
                 raise ValueError(f"{args.dir}: no PAGE.html with a PAGE.body.txt beside it")
-            corpus = fingerprint(pages)
+            corpus = fingerprint(pages) if args.baseline is not None else None
             if modes:
                 report["modes"] = {
                     "dir": str(args.dir),
@@ -236,6 +236,11 @@ def gate(report: dict[str, Any], min_f1: float | None, max_leaks: int | None) ->
         if min_f1 is not None and ours["f1"] < min_f1:
             failures.append(f"{section}: F1 {ours['f1']:.4f} < {min_f1}")
         failures.extend(f"{section}: {error['error']}" for error in report[section]["errors"])
+    if "modes" in report:
+        failures.extend(f"modes: {error['error']}" for error in report["modes"]["errors"])
+    if "mutations" in report:
+        first = next(iter(report["mutations"].values()), None)  # every mutation shares the page errors
+        failures.extend(f"mutations: {error['error']}" for error in (first or {}).get("errors", []))
     if "modes" in report:
         mode = next(m for m in report["modes"]["overall"] if not m.startswith("trafilatura"))
         ours = report["modes"]["overall"][mode]
@@ -344,6 +349,7 @@ def render_modes(section: dict[str, Any], details: bool) -> list[str]:
     )
     blocks = [f"Gold pages in {section['dir']} (URLs from {section['url_from']}), by mode"]
     blocks.append(format_table(["page"] + ["F1", "leaks"] * len(systems), rows, groups=groups))
+    blocks.extend(f"error: {error['page']}: {error['error']}" for error in section["errors"])
     blocks.append(
         "overall: "
         + "; ".join(
@@ -403,6 +409,8 @@ def render_mutations(section: dict[str, Any], details: bool) -> list[str]:
         "leaks <= trafilatura's)"
     ]
     blocks.append(format_table(headers, rows, groups=groups))
+    first = next(iter(section.values()), None)
+    blocks.extend(f"error: {error['page']}: {error['error']}" for error in (first or {}).get("errors", []))
     if details:
         for name, mutation in section.items():
             for page in mutation["pages"]:
