@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from typing import Generic, TypeVar
 
-from .pool import CRASH_MESSAGE, Limits, TaskFailed, WorkerPool
+from .pool import Limits, TaskFailed, WorkerPool
 
-__all__ = ["CRASH_MESSAGE", "Limits", "OrderedPool", "default_workers"]
+__all__ = ["OrderedPool", "default_workers"]
 
 logger = logging.getLogger(__name__)
 

@@ -22,8 +22,11 @@ DEFAULT_MEMORY_MB = 1024
 def add_limit_arguments(parser: argparse.ArgumentParser, *, from_settings: bool = False) -> None:
     """Add --timeout and --memory-limit; `from_settings`: None by default, for the caller to take the
     crawl's CLEANER_TIMEOUT and CLEANER_MEMORY_MB settings instead."""
-    timeout_default = "the CLEANER_TIMEOUT setting, 60" if from_settings else f"{DEFAULT_TIMEOUT:g}"
-    memory_default = "the CLEANER_MEMORY_MB setting, 1024M" if from_settings else f"{DEFAULT_MEMORY_MB}M"
+    timeout_default = f"{DEFAULT_TIMEOUT:g}"
+    memory_default = f"{DEFAULT_MEMORY_MB}M"
+    if from_settings:
+        timeout_default = f"the CLEANER_TIMEOUT setting, {timeout_default}"
+        memory_default = f"the CLEANER_MEMORY_MB setting, {memory_default}"
     parser.add_argument(
         "--timeout",
         type=seconds,
@@ -42,8 +45,14 @@ def add_limit_arguments(parser: argparse.ArgumentParser, *, from_settings: bool 
     )
 
 
-def limits(timeout: float, memory_mb: int) -> Limits:
-    """The pool's limits, naming the options in its error messages ("gave up after 60 s (--timeout)")."""
+def limits(
+    timeout: float,
+    memory_mb: int,
+    *,
+    timeout_name: str = "--timeout",
+    memory_name: str = "--memory-limit",
+) -> Limits:
+    """The pool's limits, naming where each was set in its messages ("gave up after 60 s (--timeout)")."""
     from .pool import Limits
 
-    return Limits(timeout, memory_mb, timeout_name="--timeout", memory_name="--memory-limit")
+    return Limits(timeout, memory_mb, timeout_name=timeout_name, memory_name=memory_name)

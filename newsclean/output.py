@@ -66,7 +66,6 @@ class Sink:
 
     def __init__(self, name: str, *, fd: int | None = None, stream: BinaryIO | None = None) -> None:
         self.name = name
-        self.records = 0
         self._fd = fd
         self._stream = stream
         self._owned = False
@@ -120,7 +119,6 @@ class Sink:
                 raise OutputError(f"cannot write {self.label}: {exc.strerror or exc}") from exc
             raise
         self._written += len(data)
-        self.records += 1
 
     def close(self) -> None:
         if self._owned and self._fd is not None:

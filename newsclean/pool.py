@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from .bounds import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+
 logger = logging.getLogger(__name__)
 
 #: Modules the fork server imports before forking workers (the cleaning code, its rules, trafilatura).
@@ -75,8 +77,8 @@ class Limits:
     The names say where a user sets them, for the error messages ("--timeout", "CLEANER_TIMEOUT").
     """
 
-    timeout: float = 60.0
-    memory_mb: int = 1024
+    timeout: float = DEFAULT_TIMEOUT
+    memory_mb: int = DEFAULT_MEMORY_MB
     timeout_name: str = "time limit"
     memory_name: str = "memory limit"
 

@@ -19,7 +19,6 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 from scrapy.utils.defer import deferred_from_coro
@@ -100,11 +99,6 @@ class GracefulShutdown:
         kill_all()  # the cleaning workers: killed, never waited for
         with contextlib.suppress(RuntimeError):  # already stopping
             reactor.stop()  # type: ignore[attr-defined]
-
-    def start_unless_stopping(self, start: Callable[[], None]) -> None:
-        """Run `start` (the next crawl of a site's targets) unless a shutdown was requested."""
-        if not self.requested:
-            start()
 
 
 def _watchdog(seconds: float, code: int) -> None:

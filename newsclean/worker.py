@@ -1,8 +1,9 @@
 """What a worker does for one input: read it, clean it, and turn every failure into an error record.
 
-`clean_input` never raises, so one bad input cannot stop a batch; an input over its time or memory limit,
-or one whose worker process dies outright (segfault, the OOM killer), is handled by the pool that runs it
-(`newsclean.pool`).
+`clean_input` turns every failure of an input into its error record, so one bad input cannot stop a batch;
+only a MemoryError is let through, for the pool to report as over the memory limit and replace the worker.
+An input over its time limit, or one whose worker process dies outright (segfault, the OOM killer), is
+handled by the pool that runs it (`newsclean.pool`).
 """
 
 from __future__ import annotations

@@ -60,9 +60,23 @@ def body_sources(stats: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, in
             kinds[kind] = kinds.get(kind, 0) + int(value)
         elif key.startswith(REJECTED_PREFIX):
             rejected[key[len(REJECTED_PREFIX) :]] = int(value)
-    return dict(sorted(kinds.items(), key=lambda kv: -kv[1])), dict(
-        sorted(rejected.items(), key=lambda kv: -kv[1])
+    return dict(_by_count(kinds)), dict(_by_count(rejected))
+
+
+def body_source_lines(kinds: Mapping[str, int], rejected: Mapping[str, int]) -> list[str]:
+    """The summary lines of `body_sources` (crawl and reclean print the same), most frequent first."""
+    lines = []
+    if kinds:
+        lines.append("bodies: " + ", ".join(f"{kind} {n}" for kind, n in _by_count(kinds)))
+    lines.extend(
+        f"containers rejected: {outlet} on {n} articles (a new template? check its rule file)"
+        for outlet, n in _by_count(rejected)
     )
+    return lines
+
+
+def _by_count(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: -kv[1])
 
 
 def fetch_errors(stats: Mapping[str, Any]) -> int:

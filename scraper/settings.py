@@ -6,6 +6,8 @@ See https://docs.scrapy.org/en/latest/topics/settings.html for Scrapy's own sett
 
 from __future__ import annotations
 
+from newsclean.bounds import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT  # one default for crawl, clean and reclean
+
 BOT_NAME = "newsclean"
 
 SPIDER_MODULES = ["spiders"]
@@ -94,9 +96,9 @@ CLEANER_ENABLED = True
 CLEANER_WORKERS = 0
 #: Seconds one article may take to clean, per page; over it, its worker is killed and replaced and the
 #: article is stored with status `error` (raw HTML kept for `newsclean reclean`). 0: no limit.
-CLEANER_TIMEOUT = 60.0
+CLEANER_TIMEOUT = DEFAULT_TIMEOUT
 #: Resident memory (MB) one cleaning worker may use; over it, the same. 0: no limit.
-CLEANER_MEMORY_MB = 1024
+CLEANER_MEMORY_MB = DEFAULT_MEMORY_MB
 #: Extra `cleaners.CleanOptions` fields, e.g. {"strip_dateline": True}.
 CLEANER_OPTIONS: dict[str, object] = {}
 

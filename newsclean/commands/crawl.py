@@ -201,7 +201,7 @@ def _crawl(
 
     from newsclean.pool import close_all
     from newsclean.shutdown import GracefulShutdown
-    from scraper.outcome import body_sources, crawl_ran, summary
+    from scraper.outcome import body_source_lines, body_sources, crawl_ran, summary
     from scraper.storage import DEFAULT_DB, ArticleStore, StorageError
 
     settings = get_project_settings()
@@ -265,10 +265,8 @@ def _crawl(
         for label, count in totals.items():
             if count or label not in ("over a cleaning limit", "left for the next run"):
                 print(f"  {label:<{width}}  {count:>7}")
-        if bodies:
-            print("  bodies: " + ", ".join(f"{kind} {n}" for kind, n in bodies.most_common()))
-        for outlet, n in rejected.most_common():
-            print(f"  containers rejected: {outlet} on {n} articles (a new template? check its rule file)")
+        for line in body_source_lines(bodies, rejected):
+            print(f"  {line}")
         print(f"  database: {db_path} ({stored_total} articles)")
     if shutdown.requested:
         return 128 + (shutdown.signum or 0)

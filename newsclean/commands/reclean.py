@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from cleaners.result import outcome_counters
     from newsclean.bounds import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, limits
     from newsclean.cli import Interrupted
+    from scraper.outcome import body_source_lines, body_sources
     from scraper.storage import DEFAULT_DB, RESULT_FIELDS, ArticleStore, StorageError
 
     db_path = Path(args.db or DEFAULT_DB)
@@ -65,6 +66,12 @@ def run(args: argparse.Namespace) -> int:
         if args.memory_limit is not None
         else settings.getint("CLEANER_MEMORY_MB", DEFAULT_MEMORY_MB)
     )
+    bounds = limits(  # the messages name where each limit was set
+        timeout,
+        memory,
+        timeout_name="--timeout" if args.timeout is not None else "CLEANER_TIMEOUT",
+        memory_name="--memory-limit" if args.memory_limit is not None else "CLEANER_MEMORY_MB",
+    )
     changed, text_changed, total = 0, 0, 0
     failed: list[tuple[str, str]] = []
     moves: Counter[tuple[str, str]] = Counter()
@@ -73,9 +80,7 @@ def run(args: argparse.Namespace) -> int:
     with store:
         urls = store.urls(args.status)
         try:
-            for url, result in _clean_all(
-                store, urls, options, args.workers or os.cpu_count() or 1, limits(timeout, memory)
-            ):
+            for url, result in _clean_all(store, urls, options, args.workers or os.cpu_count() or 1, bounds):
                 total += 1
                 old = store.record(url)
                 if isinstance(result, str) or old is None:
@@ -100,18 +105,8 @@ def run(args: argparse.Namespace) -> int:
         for (before, after), count in sorted(moves.items()):
             if before != after:
                 print(f"  {before} -> {after}: {count}")
-        kinds = Counter()
-        for key, n in sources.items():
-            if key.startswith("body/"):
-                kinds[key[len("body/") :].partition(":")[0]] += n
-        if kinds:
-            print("  bodies: " + ", ".join(f"{kind} {n}" for kind, n in kinds.most_common()))
-        for key, n in sources.most_common():
-            if key.startswith("container_rejected/"):
-                outlet = key.partition("/")[2]
-                print(
-                    f"  containers rejected: {outlet} on {n} articles (a new template? check its rule file)"
-                )
+        for line in body_source_lines(*body_sources({f"newsclean/{k}": n for k, n in sources.items()})):
+            print(f"  {line}")
     for url, reason in failed:
         print(f"newsclean reclean: {url}: {reason} (row left as it was)", file=sys.stderr)
     if failed:

@@ -21,6 +21,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.asyncio import is_asyncio_available
 
 from cleaners import CleanOptions
+from newsclean.bounds import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from newsclean.pool import Limits, TaskFailed, WorkerPool
 from scraper import signals
 from scraper.cleaning import ArticleJob, clean_article, failed_article
@@ -53,8 +54,8 @@ class CleanPipeline:
         self.stats = crawler.stats
         self.workers = settings.getint("CLEANER_WORKERS", 0) or None
         self.limits = Limits(
-            timeout=settings.getfloat("CLEANER_TIMEOUT", 60.0),
-            memory_mb=settings.getint("CLEANER_MEMORY_MB", 1024),
+            timeout=settings.getfloat("CLEANER_TIMEOUT", DEFAULT_TIMEOUT),
+            memory_mb=settings.getint("CLEANER_MEMORY_MB", DEFAULT_MEMORY_MB),
             timeout_name="CLEANER_TIMEOUT",
             memory_name="CLEANER_MEMORY_MB",
         )
