@@ -37,14 +37,21 @@ _NUMBERED = re.compile(r"^(\d+)\.(\s|$)")
 Record = dict[str, Any]
 
 
+PARQUET_NEEDS_A_FILE = "parquet is a binary file format: give an output file with -o"
+
+
 def choose_format(output: str | None, explicit: str | None, supported: Sequence[str]) -> str:
     """--format wins; else the -o file's ending; stdout or a name without an ending (/dev/full): jsonl.
 
     An ending that names no supported format is a usage error: `-o x.parquet` must never quietly get JSON.
+    So is parquet on stdout, told before any input is read.
     """
+    to_stdout = not output or output == "-"
     if explicit:
+        if explicit == "parquet" and to_stdout:
+            raise UsageError(PARQUET_NEEDS_A_FILE)
         return explicit
-    if not output or output == "-":
+    if to_stdout:
         return "jsonl"
     suffix = os.path.splitext(output)[1].lower()
     if not suffix:
@@ -279,7 +286,7 @@ TEXT_WRITERS: dict[str, type[RecordWriter]] = {
 def open_writer(fmt: str, output: str | None, fields: Sequence[str]) -> RecordWriter | ParquetWriter:
     """The writer for `fmt` on `output` (None or '-': stdout); OutputError when it cannot be opened."""
     if fmt == "parquet":
-        if not output or output == "-":
-            raise UsageError("parquet is a binary file format: give an output file with -o")
+        if not output or output == "-":  # choose_format says so first; kept for other callers
+            raise UsageError(PARQUET_NEEDS_A_FILE)
         return ParquetWriter(output, fields)
     return TEXT_WRITERS[fmt](Sink.open(output), fields)

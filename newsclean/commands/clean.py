@@ -131,10 +131,7 @@ def run(args: argparse.Namespace) -> int:
     from newsclean.worker import CleanJob, clean_input, error_record
     from newsclean.writers import choose_format, open_writer
 
-    try:
-        fmt = choose_format(args.output, args.format, FORMATS)
-    except UsageError as exc:
-        return _usage_error(str(exc))
+    fmt = choose_format(args.output, args.format, FORMATS)  # UsageError: newsclean.cli, exit 2
     forced = None if args.input_type == "auto" else args.input_type
     stdin = getattr(sys.stdin, "buffer", None)  # sys.stdin is None when started with stdin closed
     items: list[InputItem] = [

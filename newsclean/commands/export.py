@@ -44,10 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from newsclean.writers import choose_format, open_writer
     from scraper.storage import DEFAULT_DB, EXPORT_FIELDS, ArticleStore, StorageError
 
-    fmt = choose_format(args.output, args.format, FORMATS)
-    if fmt == "parquet" and (not args.output or args.output == "-"):
-        print("newsclean export: error: parquet needs -o FILE", file=sys.stderr)
-        return EXIT_USAGE
+    fmt = choose_format(args.output, args.format, FORMATS)  # UsageError: newsclean.cli, exit 2
     db_path = Path(args.db or DEFAULT_DB)
     try:
         store = ArticleStore.open_existing(db_path)
