@@ -229,7 +229,7 @@ class ParquetWriter:
                 os.replace(self._partial, self.path)
         except OSError as exc:
             self._discard()
-            raise OutputError(f"cannot write {self.path!r}: {exc.strerror or exc}") from exc
+            raise OutputError(describe_write_error(self.path, exc)) from exc
 
     def _flush(self) -> None:
         table = self._pa.Table.from_pylist(self._batch, schema=self._schema)
@@ -237,7 +237,7 @@ class ParquetWriter:
             self._writer.write_table(table)
         except OSError as exc:
             self._discard()
-            raise OutputError(f"cannot write {self.path!r}: {exc.strerror or exc}") from exc
+            raise OutputError(describe_write_error(self.path, exc)) from exc
         self.count += len(self._batch)
         self._batch = []
 
