@@ -10,11 +10,11 @@ paragraphs. A broken file fails loudly, naming the file, instead of silently cle
 A file holds: `domains` (outlets) or `[detect]` (profiles: CSS selectors, any match applies the file);
 `[body]` article containers, most specific file first (every match of every selector is a candidate, and
 each is validated against the page before it is believed: cleaners/choice.py); `[drop]` selectors pruned
-before extraction; `[drop_tokens]` class/id token prefixes pruned the same way (a token equal to a prefix or
-continuing it with `-`, `_` or a digit: `baca-juga` matches `baca-juga-box` and `baca-juga__list`, never
-`category-baca-juga`); the generic file matches classes by whole tokens only (no `*=`, `^=`, `$=` on
-class or id), because a substring of a class name is not evidence (`category-newsletter` on a WordPress
-`<article>`, `has-caption` on a wrapper);
+before extraction; `[drop_tokens]` class/id token prefixes pruned the same way (a token that starts with
+a prefix: `baca-juga` matches `baca-juga-box` and `baca-juga__list`, never `category-baca-juga`); the
+generic file matches classes by whole tokens only (no `*=`, `^=`, `$=` on class or id), because a
+substring of a class name is not evidence (`category-newsletter` on a WordPress `<article>`,
+`has-caption` on a wrapper);
 `[lines.drop|stop|tail|signoff|dateline]` case-insensitive regexes (named groups `editor`/`authors` in drop
 and tail rules become metadata); `[meta]` result field -> CSS selectors read from the page's own tags
 (`content`, `datetime` or text); `single_page`, the query that shows a multi-page article whole; and
@@ -356,6 +356,7 @@ class RuleRegistry:
         self.outlets: dict[str, SiteRules] = {}
         self._by_domain: dict[str, SiteRules] = {}
         self._rulesets: dict[tuple[int, ...], RuleSet] = {}
+        self._generic_only: RuleRegistry | None = None
         for rule in rules:
             if rule.path.stem == GENERIC_NAME:
                 self.generic = rule
@@ -421,8 +422,11 @@ class RuleRegistry:
         return files + self.profiles + [o for o in self.outlets.values() if o not in self.profiles]
 
     def generic_only(self) -> RuleRegistry:
-        """The same registry with the generic rules alone ("rules off"), as for an unknown site."""
-        return RuleRegistry([self.generic] if self.generic else [])
+        """The same registry with the generic rules alone ("rules off"), as for an unknown site (built once:
+        `eval --rules off` asks for it on every page)."""
+        if self._generic_only is None:
+            self._generic_only = RuleRegistry([self.generic] if self.generic else [])
+        return self._generic_only
 
     def without_body(self, selector_names: Collection[str]) -> RuleRegistry:
         """The same registry with the named `[body]` selectors removed (leave-one-template-out)."""
